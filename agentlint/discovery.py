@@ -1,0 +1,135 @@
+"""Which files a run looks at.
+
+Directories are walked with the ``include``/``exclude`` globs and ``.gitignore`` files; a path named on
+the command line is always checked unless ``--force-exclude`` is given (what pre-commit passes, so that
+``exclude`` still applies to the changed files it hands over). Directory symlinks are followed once:
+the walk remembers each directory's (device, inode) so a symlink loop ends instead of recursing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from agentlint import globs
+from agentlint.config import Settings
+
+
+@dataclass(frozen=True)
+class DiscoveredFile:
+    path: Path  # absolute, as the user reaches it (symlinks not resolved, so reports show their path)
+    relative: str  # POSIX, relative to the project root
+
+
+def relative_to_root(path: Path, root: Path) -> str:
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+class _GitIgnores:
+    """``.gitignore`` files apply to their own directory and below; loaded lazily as the walk reaches them."""
+
+    def __init__(self) -> None:
+        self._specs: dict[Path, pathspec.PathSpec | None] = {}
+
+    def _spec(self, directory: Path) -> pathspec.PathSpec | None:
+        if directory not in self._specs:
+            ignore_file = directory / ".gitignore"
+            spec = None
+            try:
+                lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+                spec = pathspec.PathSpec.from_lines("gitwildmatch", lines)
+            except OSError:
+                pass
+            self._specs[directory] = spec
+        return self._specs[directory]
+
+    def ignored(self, path: Path, is_dir: bool, root: Path) -> bool:
+        for directory in (path.parent, *path.parent.parents):
+            spec = self._spec(directory)
+            if spec is not None:
+                relative = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
+                if spec.match_file(relative):
+                    return True
+            if directory == root or directory.parent == directory:
+                break
+        return False
+
+
+def discover(paths: list[Path], settings: Settings, root: Path, *, force_exclude: bool) -> Iterator[DiscoveredFile]:
+    gitignores = _GitIgnores()
+    seen_files: set[str] = set()
+    seen_dirs: set[tuple[int, int]] = set()
+    for given in paths:
+        absolute = Path(os.path.abspath(given))
+        if absolute.is_dir():
+            if force_exclude and _excluded(absolute, settings, root, gitignores, is_dir=True):
+                continue
+            yield from _walk(absolute, settings, root, gitignores, seen_files, seen_dirs)
+        elif force_exclude and _excluded(absolute, settings, root, gitignores, is_dir=False):
+            continue
+        elif absolute.exists() or absolute.is_symlink():
+            if force_exclude and not _included(absolute, settings, root):
+                continue
+            if _first_visit(absolute, seen_files):
+                yield DiscoveredFile(absolute, relative_to_root(absolute, root))
+
+
+def _walk(
+    directory: Path,
+    settings: Settings,
+    root: Path,
+    gitignores: _GitIgnores,
+    seen_files: set[str],
+    seen_dirs: set[tuple[int, int]],
+) -> Iterator[DiscoveredFile]:
+    try:
+        identity = directory.stat()
+    except OSError:
+        return
+    key = (identity.st_dev, identity.st_ino)
+    if key in seen_dirs:
+        return
+    seen_dirs.add(key)
+    try:
+        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if _excluded(path, settings, root, gitignores, is_dir=is_dir):
+            continue
+        if is_dir:
+            yield from _walk(path, settings, root, gitignores, seen_files, seen_dirs)
+        elif _included(path, settings, root) and _first_visit(path, seen_files):
+            yield DiscoveredFile(path, relative_to_root(path, root))
+
+
+def _first_visit(path: Path, seen_files: set[str]) -> bool:
+    real = os.path.realpath(path)
+    if real in seen_files:
+        return False
+    seen_files.add(real)
+    return True
+
+
+def _excluded(path: Path, settings: Settings, root: Path, gitignores: _GitIgnores, *, is_dir: bool) -> bool:
+    relative = relative_to_root(path, root)
+    if globs.matches_any(settings.all_excludes, relative):
+        return True
+    return settings.respect_gitignore and path.is_relative_to(root) and gitignores.ignored(path, is_dir, root)
+
+
+def _included(path: Path, settings: Settings, root: Path) -> bool:
+    return globs.matches_any(settings.include, relative_to_root(path, root))

@@ -1,0 +1,1 @@
+"""Python extraction: one libcst pass per file, agentlint's own name table, framework adapters."""

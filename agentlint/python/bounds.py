@@ -1,0 +1,100 @@
+"""Reading a limit argument at a call site, including through ``**kwargs`` dicts, as a ``Bound``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import libcst as cst
+
+from agentlint.ir import Bound, BoundStatus, Provenance
+from agentlint.python.collector import CallSite, Wrapper, argument
+from agentlint.python.context import ExtractionContext
+from agentlint.python.scopes import Scope
+from agentlint.python.values import UNKNOWN, DictValue, Literal, Value
+
+
+@dataclass(frozen=True)
+class Given:
+    """A limit argument that is present: its expression, the scope to evaluate it in, and the node a
+    finding should point at (the keyword argument, or the ``**kwargs`` it came through)."""
+
+    expr: cst.BaseExpression
+    scope: Scope
+    anchor: cst.CSTNode
+
+
+def find_argument(
+    ctx: ExtractionContext, call: cst.Call, scope: Scope, keyword: str, position: int | None = None
+) -> Given | None | object:
+    """The argument for ``keyword``: ``Given``, ``None`` when certainly absent, or ``UNKNOWN`` when a
+    ``*args``/``**kwargs`` could not be read."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return Given(arg.value, scope, arg)
+    direct = argument(call, keyword, position)
+    if direct is not None:
+        return Given(direct, scope, direct)
+    uncertain = False
+    for arg in call.args:
+        if arg.star == "**":
+            value = ctx.evaluator.evaluate(arg.value, scope)
+            if isinstance(value, DictValue):
+                if keyword in value.entries:
+                    expr, entry_scope = value.entries[keyword]
+                    return Given(expr, entry_scope, arg)
+                uncertain |= not value.complete
+            else:
+                uncertain = True
+        elif arg.star == "*" and position is not None:
+            uncertain = True
+    return UNKNOWN if uncertain else None
+
+
+def explicit(ctx: ExtractionContext, given: Given, status: BoundStatus, detail: str, value: float | None = None) -> Bound:
+    return Bound(
+        status=status, provenance=Provenance.EXPLICIT, detail=detail, value=value, source=ctx.locate(given.anchor)
+    )
+
+
+def number(value: Value) -> float | None:
+    if isinstance(value, Literal) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
+        return float(value.value)
+    return None
+
+
+def is_none(value: Value) -> bool:
+    return isinstance(value, Literal) and value.value is None
+
+
+def code(expr: cst.CSTNode) -> str:
+    """Short source text for messages; long expressions are elided rather than dumped."""
+    text = cst.Module(body=[]).code_for_node(expr)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def wrapper_bound(ctx: ExtractionContext, site: CallSite) -> Bound | None:
+    """The innermost enclosing timeout wrapper that sets a limit, as a bound for an awaited call."""
+    for wrapper in reversed(site.wrappers):
+        bound = _wrapper_limit(ctx, wrapper)
+        if bound is not None:
+            return bound
+    return None
+
+
+def _wrapper_limit(ctx: ExtractionContext, wrapper: Wrapper) -> Bound | None:
+    if wrapper.limit is None:
+        return None
+    value = ctx.evaluator.evaluate(wrapper.limit, wrapper.scope)
+    if is_none(value):
+        return None
+    return Bound(
+        status=BoundStatus.BOUNDED,
+        provenance=Provenance.WRAPPER,
+        detail=f"inside `{wrapper.target}({code(wrapper.limit)})`",
+        value=number(value),
+        source=ctx.locate(wrapper.node),
+    )
+
+
+Classifier = Callable[[ExtractionContext, Given], Bound]

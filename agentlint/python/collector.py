@@ -1,0 +1,288 @@
+"""The single libcst pass over a module: scopes, bindings, every call with its enclosing time bounds.
+
+Adapters never walk the tree again; they read what this pass recorded and ask the ``Evaluator``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from agentlint.python.scopes import Binding, Scope
+
+# The last component of callables/context managers that bound every await inside them. Checked as a
+# string first so the name lookup only runs for plausible candidates.
+TIMEOUT_WRAPPERS = {
+    "asyncio.timeout": "delay",
+    "asyncio.timeout_at": "when",
+    "asyncio.wait_for": "timeout",
+    "anyio.fail_after": "delay",
+    "anyio.move_on_after": "delay",
+    "async_timeout.timeout": "delay",
+    "trio.fail_after": "seconds",
+    "trio.move_on_after": "seconds",
+}
+_WRAPPER_LAST_NAMES = {name.rsplit(".", 1)[1] for name in TIMEOUT_WRAPPERS}
+_WRAPPER_ARGUMENT_INDEX = {"asyncio.wait_for": 1}
+
+
+@dataclass(frozen=True)
+class Wrapper:
+    """An enclosing ``async with asyncio.timeout(x)`` / ``wait_for(..., x)``; ``limit`` is the
+    expression given for the limit (``None`` when it was not given at all)."""
+
+    target: str
+    node: cst.CSTNode
+    limit: cst.BaseExpression | None
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class CallSite:
+    node: cst.Call
+    scope: Scope
+    wrappers: tuple[Wrapper, ...]
+
+
+@dataclass(frozen=True)
+class AttributeWrite:
+    """``base.attr = value`` where ``base`` is a plain name or ``self.x``: post-construction changes to
+    a client (``client.timeout = None``) or a session patched in ways agentlint cannot follow."""
+
+    base: cst.BaseExpression
+    attr: str
+    value: cst.BaseExpression
+    scope: Scope
+    node: cst.CSTNode
+
+
+@dataclass
+class ModuleFacts:
+    module: Scope
+    calls: list[CallSite] = field(default_factory=list)
+    attribute_writes: list[AttributeWrite] = field(default_factory=list)
+    # The variable a value was bound to, by the value node's id: names clients in ids and messages.
+    bound_names: dict[int, str] = field(default_factory=dict)
+
+
+class Collector(cst.CSTVisitor):
+    def __init__(self, module_name: str, package: str) -> None:
+        self.facts = ModuleFacts(Scope("module", module_name, None))
+        self._package = package
+        self._scope = self.facts.module
+        self._wrappers: tuple[Wrapper, ...] = ()
+        self._saved_wrappers: list[tuple[Wrapper, ...]] = []
+        self._pushed: dict[int, int] = {}
+        self._globals: dict[int, set[str]] = {}
+
+    # scopes ---------------------------------------------------------------------------------------
+    def _bind(self, name: str, binding: Binding) -> None:
+        target = self.facts.module if name in self._globals.get(id(self._scope), ()) else self._scope
+        target.bind(name, binding)
+
+    def _enter(self, kind: str, name: str) -> Scope:
+        qualname = f"{self._scope.qualname}.{name}" if self._scope.kind != "module" else f"{self._scope.qualname}:{name}"
+        scope = Scope(kind, qualname, self._scope)
+        self._scope = scope
+        if kind == "function":
+            self._saved_wrappers.append(self._wrappers)
+            self._wrappers = ()
+        return scope
+
+    def _leave(self) -> None:
+        if self._scope.kind == "function":
+            self._wrappers = self._saved_wrappers.pop()
+        assert self._scope.parent is not None
+        self._scope = self._scope.parent
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._bind(node.name.value, Binding("other", scope=self._scope))
+        self._enter("class", node.name.value)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._leave()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._bind(node.name.value, Binding("other", scope=self._scope))
+        outer = self._scope
+        scope = self._enter("function", node.name.value)
+        self._bind_parameters(node.params)
+        if outer.kind == "class":
+            positional = [*node.params.posonly_params, *node.params.params]
+            is_static = any(
+                isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod" for d in node.decorators
+            )
+            if positional and not is_static:
+                scope.self_name = positional[0].name.value
+                scope.owner_class = outer
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._leave()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._enter("function", "<lambda>")
+        self._bind_parameters(node.params)
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._leave()
+
+    def _bind_parameters(self, params: cst.Parameters) -> None:
+        every = [*params.posonly_params, *params.params, *params.kwonly_params]
+        for extra in (params.star_arg, params.star_kwarg):
+            if isinstance(extra, cst.Param):
+                every.append(extra)
+        for param in every:
+            self._bind(param.name.value, Binding("param", scope=self._scope))
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self._globals.setdefault(id(self._scope), set()).update(item.name.value for item in node.names)
+
+    # bindings -------------------------------------------------------------------------------------
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            dotted = _dotted(alias.name)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self._bind(alias.asname.name.value, Binding("import", qualified=dotted, scope=self._scope))
+            else:
+                root = dotted.split(".", 1)[0]
+                self._bind(root, Binding("import", qualified=root, scope=self._scope))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        base = _dotted(node.module) if node.module is not None else ""
+        if node.relative:
+            anchor = self._package.rsplit(".", len(node.relative) - 1)[0] if len(node.relative) > 1 else self._package
+            base = f"{anchor}.{base}".strip(".")
+        for alias in node.names:
+            imported = _dotted(alias.name)
+            local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else imported
+            self._bind(local, Binding("import", qualified=f"{base}.{imported}".strip("."), scope=self._scope))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind_target(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._bind_target(node.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._bind_target(node.target, None)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._bind_target(node.name.name, None)
+
+    def _bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        if isinstance(target, cst.Name):
+            kind = "assign" if value is not None else "other"
+            self._bind(target.value, Binding(kind, node=value, scope=self._scope))
+            if value is not None:
+                self.facts.bound_names[id(value)] = target.value
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind_target(element.value, None)
+        elif isinstance(target, cst.StarredElement):
+            self._bind_target(target.value, None)
+        elif isinstance(target, cst.Attribute) and value is not None:
+            self._attribute_write(target, value)
+
+    def _attribute_write(self, target: cst.Attribute, value: cst.BaseExpression) -> None:
+        scope = self._scope
+        base = target.value
+        if isinstance(base, cst.Name) and base.value == scope.self_name and scope.owner_class is not None:
+            scope.owner_class.attributes.setdefault(target.attr.value, []).append(
+                Binding("assign", node=value, scope=scope)
+            )
+            self.facts.bound_names[id(value)] = f"self.{target.attr.value}"
+        if isinstance(base, (cst.Name, cst.Attribute)):
+            self.facts.attribute_writes.append(AttributeWrite(base, target.attr.value, value, scope, target))
+
+    # calls and time bounds ------------------------------------------------------------------------
+    def visit_With(self, node: cst.With) -> None:
+        pushed = 0
+        for item in node.items:
+            wrapper = self._wrapper(item.item)
+            if wrapper is not None:
+                self._wrappers = (*self._wrappers, wrapper)
+                pushed += 1
+            if item.asname is not None:
+                self._bind_target(item.asname.name, item.item)
+        self._pushed[id(node)] = pushed
+
+    def leave_With(self, original_node: cst.With) -> None:
+        pushed = self._pushed.pop(id(original_node), 0)
+        if pushed:
+            self._wrappers = self._wrappers[:-pushed]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.facts.calls.append(CallSite(node, self._scope, self._wrappers))
+        wrapper = self._wrapper(node)
+        if wrapper is not None:
+            self._wrappers = (*self._wrappers, wrapper)
+            self._pushed[id(node)] = 1
+
+    def leave_Call(self, original_node: cst.Call) -> None:
+        if self._pushed.pop(id(original_node), 0):
+            self._wrappers = self._wrappers[:-1]
+
+    def _wrapper(self, expr: cst.BaseExpression) -> Wrapper | None:
+        if not isinstance(expr, cst.Call):
+            return None
+        func = expr.func
+        last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+        if last not in _WRAPPER_LAST_NAMES:
+            return None
+        target = self._imported_name(func)
+        if target not in TIMEOUT_WRAPPERS:
+            return None
+        keyword = TIMEOUT_WRAPPERS[target]
+        index = _WRAPPER_ARGUMENT_INDEX.get(target, 0)
+        limit = argument(expr, keyword, index)
+        return Wrapper(target, expr, limit, self._scope)
+
+    def _imported_name(self, expr: cst.BaseExpression) -> str | None:
+        """Resolve ``a.b.c`` whose root is an import, using the bindings seen so far (imports precede use)."""
+        if isinstance(expr, cst.Attribute):
+            base = self._imported_name(expr.value)
+            return f"{base}.{expr.attr.value}" if base else None
+        if isinstance(expr, cst.Name):
+            bindings = self._scope.lookup(expr.value)
+            if len(bindings) == 1 and bindings[0].kind == "import":
+                return bindings[0].qualified
+        return None
+
+
+def argument(call: cst.Call, keyword: str, position: int | None) -> cst.BaseExpression | None:
+    """The expression passed for a parameter by keyword or, before any ``*args``, by position."""
+    index = 0
+    for arg in call.args:
+        if arg.keyword is not None:
+            if arg.keyword.value == keyword:
+                return arg.value
+            continue
+        if arg.star:
+            return None
+        if index == position:
+            return arg.value
+        index += 1
+    return None
+
+
+def _dotted(expr: cst.BaseExpression) -> str:
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        return f"{_dotted(expr.value)}.{expr.attr.value}"
+    return ""

@@ -1,0 +1,109 @@
+"""``extract_python(path, text) -> Fragment``: parse once, collect once, let each adapter read the facts.
+
+A cheap byte-level prefilter keeps files that mention no module agentlint understands away from libcst
+(DESIGN.md section 5): they are still syntax-checked, with CPython's own parser, which is an order of
+magnitude cheaper, and confirmed with libcst before anything is reported, since libcst knows newer
+grammar than the running interpreter may.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+
+import libcst as cst
+
+from agentlint.ir import Fragment
+from agentlint.python import http
+from agentlint.python.collector import Collector
+from agentlint.python.context import ExtractionContext
+from agentlint.python.values import Evaluator
+
+UNDERSTOOD_MODULES = ("requests", "httpx", "aiohttp", "urllib")
+_PREFILTER = re.compile(r"\b(?:%s)\b" % "|".join(UNDERSTOOD_MODULES))
+_CANONICAL = {**http.CANONICAL}
+
+
+class PythonSyntaxError(Exception):
+    def __init__(self, message: str, row: int, column: int) -> None:
+        super().__init__(message)
+        self.message, self.row, self.column = message, row, column
+
+
+class UnanalysableError(Exception):
+    """Valid or not, input agentlint cannot analyse: mostly nesting beyond what the parsers take.
+    libcst's native parser overflows the C stack on such input (a segfault, not an exception), so
+    CPython's parser, which fails cleanly, screens every file first."""
+
+
+_NESTING_MESSAGES = ("too many nested parentheses", "too complex")
+
+
+def module_name(path: str) -> str:
+    parts = path.removesuffix(".py").split("/")
+    if parts[-1] == "__init__" and len(parts) > 1:
+        parts = parts[:-1]
+    return ".".join(part for part in parts if part) or "__main__"
+
+
+def extract_python(path: str, text: str) -> Fragment:
+    """Raises ``PythonSyntaxError`` for unparseable source and ``UnanalysableError`` for source nested
+    too deeply to analyse; the engine turns both into findings for this file."""
+    name = module_name(path)
+    relevant = bool(_PREFILTER.search(text))
+    module = _parse(text, need_tree=relevant)
+    if module is None:
+        return Fragment(path=path, module=name)
+    package = name if path.endswith("__init__.py") else name.rpartition(".")[0]
+    collector = Collector(name, package)
+    try:
+        module.visit(collector)
+        ctx = ExtractionContext(path, module, collector.facts, Evaluator(_CANONICAL))
+        clients, calls = http.extract(ctx)
+        socket_default = http.socket_default_timeout(ctx)
+        socket_location = ctx.locate(socket_default) if socket_default is not None else None
+    except RecursionError:
+        raise UnanalysableError("expressions are nested too deeply for agentlint to analyse") from None
+    return Fragment(
+        path=path,
+        module=name,
+        clients=tuple(clients),
+        calls=tuple(calls),
+        socket_default_timeout=socket_location,
+    )
+
+
+def _parse(text: str, *, need_tree: bool) -> cst.Module | None:
+    """CPython's parser first: cheap, and safe on pathological nesting. libcst only when the tree is
+    needed, or to confirm a syntax error (libcst accepts grammar newer than the running interpreter)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except (RecursionError, MemoryError):
+        raise UnanalysableError("expressions are nested too deeply for the Python parser") from None
+    except SyntaxError as error:
+        if any(marker in str(error.msg) for marker in _NESTING_MESSAGES):
+            raise UnanalysableError(f"the Python parser refuses this file: {error.msg}") from None
+        module = _libcst_parse(text)
+        if module is None:
+            raise PythonSyntaxError(error.msg, error.lineno or 1, error.offset or 1) from None
+        return module
+    except ValueError as error:  # e.g. "source code string cannot contain null bytes"
+        raise PythonSyntaxError(str(error), 1, 1) from None
+    if not need_tree:
+        return None
+    module = _libcst_parse(text)
+    if module is None:
+        raise UnanalysableError("libcst cannot parse this file although CPython can")
+    return module
+
+
+def _libcst_parse(text: str) -> cst.Module | None:
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError:
+        return None
+    except RecursionError:
+        raise UnanalysableError("expressions are nested too deeply for agentlint to analyse") from None
