@@ -47,6 +47,10 @@ def decode(raw: bytes, *, python: bool) -> SourceText | ReadProblem:
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
         except SyntaxError as error:
+            # detect_encoding also fails on undecodable bytes in the first two lines; name the byte then.
+            undecodable = _first_invalid_utf8(raw)
+            if undecodable is not None:
+                return undecodable
             return ReadProblem("undecodable", f"invalid encoding declaration: {error.msg}", error.lineno or 1)
     try:
         codecs.lookup(encoding)
@@ -55,12 +59,8 @@ def decode(raw: bytes, *, python: bool) -> SourceText | ReadProblem:
         return ReadProblem("undecodable", f"unknown encoding `{encoding}`")
     except UnicodeDecodeError as error:
         row, column = _position_of_byte(raw, error.start)
-        return ReadProblem(
-            "undecodable",
-            f"byte 0x{raw[error.start]:02x} is not valid {error.encoding.upper()}",
-            row,
-            column,
-        )
+        label = "UTF-8" if error.encoding.lower().replace("_", "-").startswith("utf-8") else error.encoding.upper()
+        return ReadProblem("undecodable", f"byte 0x{raw[error.start]:02x} is not valid {label}", row, column)
     if text.startswith("\ufeff"):
         text = text[1:]
     return SourceText(text=text, lines=split_lines(text))
@@ -70,6 +70,15 @@ def split_lines(text: str) -> list[str]:
     """Split on the same line breaks Python's tokenizer honours (not ``str.splitlines``, which also
     breaks on form feeds and other separators and would shift every row after them)."""
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _first_invalid_utf8(raw: bytes) -> ReadProblem | None:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        row, column = _position_of_byte(raw, error.start)
+        return ReadProblem("undecodable", f"byte 0x{raw[error.start]:02x} is not valid UTF-8", row, column)
+    return None
 
 
 def _position_of_byte(raw: bytes, offset: int) -> tuple[int, int]:

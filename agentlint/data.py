@@ -1,0 +1,73 @@
+"""YAML, JSON and TOML: which data files agentlint reads, and their syntax errors with positions.
+
+A repository is full of data files that are not pipeline config (Helm templates that are not YAML at
+all, JSON with comments read by editors, lock files), so a data file is parsed only when it looks like
+the config of a framework agentlint understands; reporting syntax errors in anything else would be
+noise. Unclaimed files are still scanned for suppression comments.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+
+import yaml
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+DATA_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
+
+# (file name pattern, content pattern): CrewAI agent/task definitions, AutoGen declarative components,
+# langgraph.json deployment files, smolagents agent.json.
+_CLAIMS: tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...] = (
+    (re.compile(r"(^|/)langgraph\.json$"), None),
+    (re.compile(r"\.(ya?ml|toml)$"), re.compile(r"^\s*[\"']?(backstory|expected_output)[\"']?\s*[:=]", re.M)),
+    (re.compile(r"\.json$"), re.compile(r"\"provider\"\s*:\s*\"autogen")),
+    (re.compile(r"(^|/)agent\.json$"), re.compile(r"smolagents|\"tools\"")),
+)
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class DataSyntaxError(Exception):
+    def __init__(self, message: str, row: int, column: int) -> None:
+        super().__init__(message)
+        self.message, self.row, self.column = message, row, column
+
+
+def claims(path: str, text: str) -> bool:
+    return any(name.search(path) and (content is None or content.search(text)) for name, content in _CLAIMS)
+
+
+def parse(kind: str, text: str) -> object:
+    """The parsed documents; raises ``DataSyntaxError`` with a 1-based position."""
+    if kind == "yaml":
+        try:
+            return list(yaml.load_all(text, Loader=_YAML_LOADER))
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            message = f"{error.problem or error.context or 'invalid YAML'}".strip()
+            raise DataSyntaxError(message, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1) from None
+        except yaml.YAMLError as error:
+            raise DataSyntaxError(str(error).splitlines()[0], 1, 1) from None
+    if kind == "json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise DataSyntaxError(error.msg, error.lineno, error.colno) from None
+        except RecursionError:
+            raise DataSyntaxError("JSON nested too deeply", 1, 1) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        row, column = _toml_position(str(error))
+        raise DataSyntaxError(re.sub(r"\s*\(at .*\)$", "", str(error)), row, column) from None
+
+
+def _toml_position(message: str) -> tuple[int, int]:
+    match = re.search(r"at line (\d+), column (\d+)", message)
+    return (int(match.group(1)), int(match.group(2))) if match else (1, 1)

@@ -1,0 +1,197 @@
+"""One run: analyse every file (in parallel), assemble the graph, run the rules, apply suppressions.
+
+Per-file analysis is a pure function of (path, bytes) so it can run in worker processes; a failure in
+one file becomes a finding (or, for an agentlint bug, an internal-error note) and never stops the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from agentlint import data, globs, registry, sources
+from agentlint.config import Settings
+from agentlint.discovery import DiscoveredFile
+from agentlint.findings import Finding, Location
+from agentlint.graph import PipelineGraph
+from agentlint.ir import Fragment
+from agentlint.python.extract import PythonSyntaxError, UnanalysableError, extract_python
+from agentlint.rule import EngineRule, GraphRule, Rule
+from agentlint.suppressions import FileSuppressions, parse_suppressions
+
+PARALLEL_THRESHOLD = 64
+_INCOMPLETE = {"AGL001", "AGL002", "AGL003", "AGL006"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An engine finding before it meets its rule: code, message and where."""
+
+    code: str
+    message: str
+    row: int = 1
+    column: int = 1
+    end_column: int | None = None
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    fragment: Fragment | None = None
+    problems: list[Problem] = field(default_factory=list)
+    suppressions: FileSuppressions = field(default_factory=FileSuppressions)
+    internal_error: str | None = None
+
+    @property
+    def fully_analysed(self) -> bool:
+        return not any(problem.code in _INCOMPLETE for problem in self.problems)
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding]
+    files: int
+    internal_errors: list[str]
+    graph: PipelineGraph
+
+
+def file_kind(path: str) -> str | None:
+    suffix = os.path.splitext(path)[1].lower()
+    return "python" if suffix == ".py" else data.DATA_SUFFIXES.get(suffix)
+
+
+def analyse(path: Path, relative: str, override: str | None = None) -> FileOutcome:
+    """Read, decode, parse and extract one file. ``override`` is source given on stdin for ``path``."""
+    outcome = FileOutcome(relative)
+    kind = file_kind(relative)
+    if kind is None:
+        return outcome
+    try:
+        _analyse(outcome, path, kind, override)
+    except Exception:  # an agentlint bug on this file; the run goes on and exits 2
+        outcome.internal_error = f"{relative}: {traceback.format_exc(limit=-3).strip().splitlines()[-1]}"
+    return outcome
+
+
+def _analyse(outcome: FileOutcome, path: Path, kind: str, override: str | None) -> None:
+    if override is not None:
+        text = sources.SourceText(override, sources.split_lines(override))
+    else:
+        raw = sources.read_bytes(path)
+        decoded = raw if isinstance(raw, sources.ReadProblem) else sources.decode(raw, python=kind == "python")
+        if isinstance(decoded, sources.ReadProblem):
+            code = "AGL003" if decoded.kind == "unreadable" else "AGL002"
+            outcome.problems.append(Problem(code, decoded.message, decoded.row, decoded.column))
+            return
+        text = decoded
+    outcome.suppressions = parse_suppressions(
+        text.text, text.lines, kind, (rule.code for rule in registry.all_rules())
+    )
+    try:
+        if kind == "python":
+            outcome.fragment = extract_python(outcome.path, text.text)
+        elif data.claims(outcome.path, text.text):
+            data.parse(kind, text.text)
+    except (PythonSyntaxError, data.DataSyntaxError) as error:
+        outcome.problems.append(Problem("AGL001", f"{kind_label(kind)} syntax error: {error.message}", error.row, error.column))
+    except UnanalysableError as error:
+        outcome.problems.append(Problem("AGL006", str(error)))
+
+
+def kind_label(kind: str) -> str:
+    return {"python": "Python", "yaml": "YAML", "json": "JSON", "toml": "TOML"}[kind]
+
+
+def _analyse_job(job: tuple[Path, str]) -> FileOutcome:
+    return analyse(*job)
+
+
+def analyse_all(files: Sequence[DiscoveredFile], overrides: dict[str, str]) -> list[FileOutcome]:
+    jobs = [(file.path, file.relative) for file in files if file.relative not in overrides]
+    outcomes = [analyse(file.path, file.relative, overrides[file.relative]) for file in files if file.relative in overrides]
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) >= PARALLEL_THRESHOLD and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            outcomes.extend(pool.map(_analyse_job, jobs, chunksize=16))
+    else:
+        outcomes.extend(_analyse_job(job) for job in jobs)
+    return outcomes
+
+
+def run(
+    files: Sequence[DiscoveredFile],
+    settings: Settings,
+    enabled: Sequence[type[Rule]],
+    overrides: dict[str, str] | None = None,
+) -> RunResult:
+    outcomes = analyse_all(files, overrides or {})
+    by_code = {rule.code: rule(rule.Options.model_validate(settings.options.get(rule.name, {}))) for rule in enabled}
+    graph = PipelineGraph(outcome.fragment for outcome in outcomes if outcome.fragment is not None)
+    findings: list[Finding] = []
+    for outcome in outcomes:
+        findings.extend(_engine_findings(outcome.path, outcome.problems, by_code))
+    for rule in by_code.values():
+        if isinstance(rule, GraphRule):
+            findings.extend(rule.check(graph))
+    findings = [f for f in findings if not _per_file_ignored(f, settings)]
+    findings = _apply_suppressions(findings, outcomes, by_code, settings)
+    return RunResult(
+        findings=sorted(set(findings), key=Finding.sort_key),
+        files=len(outcomes),
+        internal_errors=sorted(outcome.internal_error for outcome in outcomes if outcome.internal_error),
+        graph=graph,
+    )
+
+
+def _engine_findings(path: str, problems: Iterable[Problem], rules: dict[str, Rule]) -> Iterable[Finding]:
+    for problem in problems:
+        rule = rules.get(problem.code)
+        if isinstance(rule, EngineRule):
+            location = Location.at(path, problem.row, problem.column, problem.row, problem.end_column or problem.column)
+            yield rule.finding(location, problem.message, anchor=f"{problem.code}:{problem.message}")
+
+
+def _per_file_ignored(finding: Finding, settings: Settings) -> bool:
+    for pattern, selectors in settings.per_file_ignores.items():
+        if globs.matches(pattern, finding.location.path) and any(finding.code.startswith(s) for s in selectors):
+            return True
+    return False
+
+
+def _apply_suppressions(
+    findings: list[Finding], outcomes: list[FileOutcome], rules: dict[str, Rule], settings: Settings
+) -> list[Finding]:
+    by_path = {outcome.path: outcome for outcome in outcomes}
+    kept = [f for f in findings if not _suppressed(f, by_path)]
+    extra: list[Finding] = []
+    for outcome in outcomes:
+        extra.extend(_engine_findings(
+            outcome.path,
+            [Problem("AGL004", p.message, p.row, p.column, p.end_column) for p in outcome.suppressions.problems],
+            rules,
+        ))
+        if outcome.fully_analysed:
+            extra.extend(_engine_findings(outcome.path, _unused(outcome.suppressions, rules), rules))
+    extra = [f for f in extra if not _per_file_ignored(f, settings)]
+    return kept + [f for f in extra if not _suppressed(f, by_path)]
+
+
+def _suppressed(finding: Finding, by_path: dict[str, FileOutcome]) -> bool:
+    outcome = by_path.get(finding.location.path)
+    return outcome is not None and outcome.suppressions.suppress(finding.code, finding.location.start.row)
+
+
+def _unused(suppressions: FileSuppressions, rules: dict[str, Rule]) -> Iterable[Problem]:
+    for item in suppressions.items:
+        unused = [
+            selector for selector in item.selectors
+            if selector not in item.used and any(code.startswith(selector) for code in rules)
+        ]
+        if unused:
+            names = ", ".join(f"`{selector}`" for selector in unused)
+            yield Problem("AGL005", f"unused suppression: {names} suppressed nothing here",
+                          item.row, item.column, item.end_column)

@@ -1,0 +1,1 @@
+"""AGL1xx: calls that can block forever (HTTP, LLM, tool, MCP, subprocess)."""

@@ -1,0 +1,93 @@
+from collections.abc import Iterator
+
+from agentlint.findings import Finding, RelatedLocation, Severity
+from agentlint.graph import PipelineGraph
+from agentlint.ir import BoundStatus, CallKind, Provenance
+from agentlint.rule import GraphRule
+
+_FIX = {
+    "requests": "Pass `timeout=` with a finite value, e.g. `timeout=(3.05, 30)`",
+    "urllib": "Pass `timeout=` with a finite number of seconds",
+    "httpx": "Use a finite timeout, e.g. `timeout=httpx.Timeout(30, connect=5)`",
+    "aiohttp": "Use `aiohttp.ClientTimeout(total=...)` with a finite total",
+}
+
+
+class HttpCallWithoutTimeout(GraphRule):
+    """
+    ## What it does
+    Reports HTTP requests that can wait forever: `requests` calls (module functions and `Session`
+    methods) without `timeout=`, `urllib.request.urlopen` without `timeout=`, and any `timeout=None` or
+    equivalent that disables a limit: on an `httpx` call or client (`httpx.Timeout(None)`, a timeout
+    with no read limit), on an `aiohttp` request, or an `aiohttp.ClientTimeout` with neither `total`
+    nor `sock_read`.
+
+    A client constructed with its timeout disabled is reported once, at the constructor, with the
+    requests that go through it as related locations.
+
+    ## Why is this bad?
+    A tool or agent step that calls a server which accepts the connection and never answers blocks its
+    worker forever: the orchestrator waits on the step, retries never fire, and the pipeline hangs
+    without an error. `requests` and `urlopen` have no default timeout at all; httpx (5 s) and an aiohttp
+    session (300 s) do, until the code turns them off.
+
+    ## Example
+    ```python
+    import requests
+
+    def fetch_page(url: str) -> str:
+        return requests.get(url).text
+    ```
+
+    Use instead:
+    ```python
+    import requests
+
+    def fetch_page(url: str) -> str:
+        return requests.get(url, timeout=(3.05, 30)).text
+    ```
+
+    ## Known problems
+    Values are resolved statically: literals, module constants, `**kwargs` dict literals, and clients
+    constructed in the same scope, at module level, or as `self.x` in the same class. A timeout agentlint
+    cannot resolve (a parameter, an attribute of another object) is assumed to be set, and a session
+    with a mounted transport adapter or a patched method is assumed to be bounded. An async request is
+    bounded by an enclosing `asyncio.timeout`, `asyncio.wait_for`, `anyio.fail_after` or
+    `async_timeout.timeout`; a synchronous call is not, since those cannot interrupt it. If the project
+    calls `socket.setdefaulttimeout(N)` anywhere, `requests` and `urlopen` calls without `timeout` are
+    not reported. aiohttp 4.0 gives `ClientTimeout()` a 300 s total; the rule follows aiohttp 3.x.
+    """
+
+    code = "AGL101"
+    name = "http-call-without-timeout"
+    summary = "HTTP request that can wait forever"
+    severity = Severity.ERROR
+
+    def check(self, graph: PipelineGraph) -> Iterator[Finding]:
+        socket_default = bool(graph.socket_default_timeouts)
+        for client in graph.clients:
+            bound = client.timeout
+            if bound.status is BoundStatus.UNBOUNDED and bound.provenance is Provenance.EXPLICIT:
+                users = graph.calls_through(client)
+                yield self.finding(
+                    bound.source or client.location,
+                    f"`{client.kind}` client `{client.id}` has no timeout: {bound.detail}",
+                    related=[RelatedLocation(location=call.location, message=f"`{call.target}` waits on it")
+                             for call in sorted(users, key=lambda c: (c.location.start.row, c.location.start.column))],
+                    fix_title=_FIX[client.kind.split(".")[0]],
+                    anchor=client.id,
+                )
+        for call in graph.calls(CallKind.HTTP):
+            bound = call.timeout
+            if bound.status is not BoundStatus.UNBOUNDED:
+                continue
+            if bound.provenance is Provenance.DEFAULT and socket_default:
+                continue
+            if bound.provenance not in (Provenance.EXPLICIT, Provenance.DEFAULT):
+                continue
+            yield self.finding(
+                bound.source if bound.provenance is Provenance.EXPLICIT and bound.source else call.location,
+                f"`{call.target}` can wait forever: {bound.detail}",
+                fix_title=_FIX[call.target.split(".")[0]],
+                anchor=call.id,
+            )
