@@ -10,10 +10,9 @@ from pathlib import Path
 
 import click
 
-from agentlint import __version__, registry, sources
+from agentlint import __version__, api, registry, sources
 from agentlint.config import ConfigError, Settings, find_config, load_settings, project_root
-from agentlint.discovery import discover, relative_to_root
-from agentlint.engine import run
+from agentlint.discovery import relative_to_root
 from agentlint.findings import Finding, Severity
 from agentlint.reporting import FORMATS, ReportContext
 from agentlint.reporting.statistics import render_statistics
@@ -92,17 +91,10 @@ def check(
     except (ConfigError, registry.SelectorError) as error:
         _fail(str(error))
 
-    overrides: dict[str, str] = {}
-    if stdin_filename is not None:
-        files = list(discover([stdin_filename], settings, root, force_exclude=force_exclude))
-        if files:
-            stdin_text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
-            overrides[relative_to_root(stdin_filename, root)] = stdin_text
-            files = [file for file in files if file.relative in overrides] or files
-    else:
-        files = list(discover([Path(p) for p in targets], settings, root, force_exclude=force_exclude))
-
-    result = run(files, settings, enabled, overrides)
+    stdin = (stdin_filename, sys.stdin.buffer.read().decode("utf-8", errors="replace")) if stdin_filename else None
+    result = api.check(list(paths) or [Path(".")], settings=settings, root=root, enabled=enabled,
+                       force_exclude=force_exclude, stdin=stdin)
+    overrides = {relative_to_root(stdin[0], root): stdin[1]} if stdin else {}
     context = ReportContext(
         root=root,
         cwd=cwd,

@@ -82,6 +82,16 @@ def discover(paths: list[Path], settings: Settings, root: Path, *, force_exclude
                 yield DiscoveredFile(absolute, relative_to_root(absolute, root))
 
 
+def stdin_file(path: Path, settings: Settings, root: Path, *, force_exclude: bool) -> DiscoveredFile | None:
+    """The file an editor sends on stdin; it may not exist on disk yet (an unsaved buffer)."""
+    absolute = Path(os.path.abspath(path))
+    if force_exclude and (
+        _excluded(absolute, settings, root, _GitIgnores(), is_dir=False) or not _included(absolute, settings, root)
+    ):
+        return None
+    return DiscoveredFile(absolute, relative_to_root(absolute, root))
+
+
 def _walk(
     directory: Path,
     settings: Settings,

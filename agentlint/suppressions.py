@@ -131,7 +131,7 @@ def _parse_directive(body: str, known_codes: tuple[str, ...]) -> tuple[str, tupl
             "`file-ignore`); there is no blanket form"
         )
     rest = form.group("rest").strip()
-    if rest and not rest.startswith("--"):
+    if rest and not rest.startswith(("--", "#")):
         return f"malformed suppression: unexpected `{rest}` after the codes (write a reason as `-- reason`)"
     selectors = tuple(part.strip() for part in form.group("codes").split(",") if part.strip())
     if not selectors:
