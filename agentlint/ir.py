@@ -49,6 +49,7 @@ class Bound(BaseModel):
 
 class CallKind(str, enum.Enum):
     HTTP = "http"
+    LLM = "llm"
 
 
 class Client(BaseModel):
@@ -58,8 +59,10 @@ class Client(BaseModel):
 
     id: str
     kind: str  # canonical constructor, e.g. ``httpx.AsyncClient``
+    category: CallKind
     location: Location
     timeout: Bound
+    has_timeout_setting: bool = True  # False for requests sessions: each call must bring its own
 
 
 class Call(BaseModel):

@@ -43,10 +43,13 @@ class Precision(str, enum.Enum):
     MEDIUM = "medium"
 
 
-class NoOptions(BaseModel):
-    """Rules without options still validate their table, so a typo'd option is an error, not a no-op."""
+class RuleOptions(BaseModel):
+    """Base of every rule's ``Options``: kebab-case keys as in the config file, and unknown keys are an
+    error, so a typo'd option fails loudly instead of silently changing nothing. Rules without
+    options use it as is."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", alias_generator=lambda name: name.replace("_", "-"),
+                              populate_by_name=True, frozen=True)
 
 
 class Rule:
@@ -56,7 +59,7 @@ class Rule:
     severity: ClassVar[Severity] = Severity.WARNING
     precision: ClassVar[Precision] = Precision.HIGH
     fixable: ClassVar[bool] = False
-    Options: ClassVar[type[BaseModel]] = NoOptions
+    Options: ClassVar[type[BaseModel]] = RuleOptions
 
     def __init__(self, options: BaseModel | None = None) -> None:
         self.options = options if options is not None else self.Options()

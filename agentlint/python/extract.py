@@ -15,14 +15,15 @@ import warnings
 import libcst as cst
 
 from agentlint.ir import Fragment
-from agentlint.python import http
+from agentlint.python import clients, http, llm
 from agentlint.python.collector import Collector
 from agentlint.python.context import ExtractionContext
 from agentlint.python.values import Evaluator
 
-UNDERSTOOD_MODULES = ("requests", "httpx", "aiohttp", "urllib")
+UNDERSTOOD_MODULES = (*http.MODULES, *llm.MODULES)
 _PREFILTER = re.compile(r"\b(?:%s)\b" % "|".join(UNDERSTOOD_MODULES))
-_CANONICAL = {**http.CANONICAL}
+_CANONICAL = {**http.CANONICAL, **llm.CANONICAL}
+_CLIENTS = http.CATALOG | llm.CATALOG
 
 
 class PythonSyntaxError(Exception):
@@ -59,8 +60,9 @@ def extract_python(path: str, text: str) -> Fragment:
     collector = Collector(name, package)
     try:
         module.visit(collector)
-        ctx = ExtractionContext(path, module, collector.facts, Evaluator(_CANONICAL))
-        clients, calls = http.extract(ctx)
+        evaluator = Evaluator(_CANONICAL, _CLIENTS.derivers, frozenset(_CLIENTS.clients))
+        ctx = ExtractionContext(path, module, collector.facts, evaluator)
+        found_clients, calls = clients.extract(ctx, _CLIENTS)
         socket_default = http.socket_default_timeout(ctx)
         socket_location = ctx.locate(socket_default) if socket_default is not None else None
     except RecursionError:
@@ -68,7 +70,7 @@ def extract_python(path: str, text: str) -> Fragment:
     return Fragment(
         path=path,
         module=name,
-        clients=tuple(clients),
+        clients=tuple(found_clients),
         calls=tuple(calls),
         socket_default_timeout=socket_location,
     )

@@ -42,12 +42,13 @@ class Literal:
 @dataclass(frozen=True)
 class Instance:
     """The result of calling ``kind`` at ``call``; ``name`` is the variable it was bound to, if any,
-    and ``scope`` the scope of that binding (or of the call when it is used inline)."""
+    and ``scope`` the scope the call is evaluated in."""
 
     kind: str
     call: cst.Call
     scope: Scope
     name: str | None = None
+    parent: Instance | None = None  # the client this one was derived from (``client.with_options(...)``)
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,19 @@ Value = ModuleRef | Literal | Instance | DictValue | Unknown
 
 
 class Evaluator:
-    def __init__(self, canonical: dict[str, str]) -> None:
+    """``canonical`` maps re-export paths to one name per object; ``derivers`` lists, per instance
+    kind, the methods that return a derived instance of the same kind (``client.with_options(...)``);
+    ``known_instances`` are the kinds adapters care about."""
+
+    def __init__(
+        self,
+        canonical: dict[str, str],
+        derivers: dict[str, frozenset[str]] | None = None,
+        known_instances: frozenset[str] = frozenset(),
+    ) -> None:
         self._canonical = canonical
+        self._derivers = derivers or {}
+        self.known_instances = known_instances
         self._memo: dict[tuple[int, int], Value] = {}
 
     def canonical(self, qualified: str) -> str:
@@ -114,7 +126,7 @@ class Evaluator:
         if any(other != value for other in values[1:]):
             return UNKNOWN
         if isinstance(value, Instance) and value.name is None:
-            return Instance(value.kind, value.call, value.scope, name)
+            return Instance(value.kind, value.call, value.scope, name, value.parent)
         return value
 
     def _binding_value(self, binding: Binding, scope: Scope, depth: int) -> Value:
@@ -133,7 +145,7 @@ class Evaluator:
             return UNKNOWN
         value = self.evaluate(bindings[0].node, bindings[0].scope or scope, depth)
         if isinstance(value, Instance):
-            return Instance(value.kind, value.call, scope.owner_class, f"self.{expr.attr.value}")
+            return Instance(value.kind, value.call, value.scope, f"self.{expr.attr.value}", value.parent)
         return value
 
     def _dict_literal(self, expr: cst.Dict, scope: Scope, depth: int) -> Value:
@@ -158,6 +170,10 @@ class Evaluator:
     def _call(self, expr: cst.Call, scope: Scope, depth: int) -> Value:
         if isinstance(expr.func, cst.Name) and expr.func.value == "dict" and not scope.lookup("dict"):
             return self._dict_call(expr, scope, depth)
+        if isinstance(expr.func, cst.Attribute):
+            base = self.evaluate(expr.func.value, scope, depth)
+            if isinstance(base, Instance) and expr.func.attr.value in self._derivers.get(base.kind, ()):
+                return Instance(base.kind, expr, scope, parent=base)
         callee = self.evaluate(expr.func, scope, depth)
         if isinstance(callee, ModuleRef):
             return Instance(callee.qualified, expr, scope)

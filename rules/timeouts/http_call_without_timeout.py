@@ -2,8 +2,9 @@ from collections.abc import Iterator
 
 from agentlint.findings import Finding, RelatedLocation, Severity
 from agentlint.graph import PipelineGraph
-from agentlint.ir import BoundStatus, CallKind, Provenance
+from agentlint.ir import CallKind
 from agentlint.rule import GraphRule
+from agentlint.rules.timeouts._unbounded import primary, unbounded_calls, unbounded_clients
 
 _FIX = {
     "requests": "Pass `timeout=` with a finite value, e.g. `timeout=(3.05, 30)`",
@@ -64,30 +65,19 @@ class HttpCallWithoutTimeout(GraphRule):
     severity = Severity.ERROR
 
     def check(self, graph: PipelineGraph) -> Iterator[Finding]:
-        socket_default = bool(graph.socket_default_timeouts)
-        for client in graph.clients:
-            bound = client.timeout
-            if bound.status is BoundStatus.UNBOUNDED and bound.provenance is Provenance.EXPLICIT:
-                users = graph.calls_through(client)
-                yield self.finding(
-                    bound.source or client.location,
-                    f"`{client.kind}` client `{client.id}` has no timeout: {bound.detail}",
-                    related=[RelatedLocation(location=call.location, message=f"`{call.target}` waits on it")
-                             for call in sorted(users, key=lambda c: (c.location.start.row, c.location.start.column))],
-                    fix_title=_FIX[client.kind.split(".")[0]],
-                    anchor=client.id,
-                )
-        for call in graph.calls(CallKind.HTTP):
-            bound = call.timeout
-            if bound.status is not BoundStatus.UNBOUNDED:
-                continue
-            if bound.provenance is Provenance.DEFAULT and socket_default:
-                continue
-            if bound.provenance not in (Provenance.EXPLICIT, Provenance.DEFAULT):
-                continue
+        for client, users in unbounded_clients(graph, CallKind.HTTP):
             yield self.finding(
-                bound.source if bound.provenance is Provenance.EXPLICIT and bound.source else call.location,
-                f"`{call.target}` can wait forever: {bound.detail}",
+                primary(client.timeout, client.location),
+                f"`{client.kind}` client `{client.id}` has no timeout: {client.timeout.detail}",
+                related=[RelatedLocation(location=call.location, message=f"`{call.target}` waits on it")
+                         for call in users],
+                fix_title=_FIX[client.kind.split(".")[0]],
+                anchor=client.id,
+            )
+        for call in unbounded_calls(graph, CallKind.HTTP, socket_default=bool(graph.socket_default_timeouts)):
+            yield self.finding(
+                primary(call.timeout, call.location),
+                f"`{call.target}` can wait forever: {call.timeout.detail}",
                 fix_title=_FIX[call.target.split(".")[0]],
                 anchor=call.id,
             )

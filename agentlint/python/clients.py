@@ -1,0 +1,240 @@
+"""Clients and the calls that go through them, for any library whose objects carry a timeout.
+
+A library is described by data (``ClientSpec``/``FunctionSpec``: constructor names, request methods,
+default bound, how to read a timeout value) and this module does the rest: construct a ``Client`` fact
+per constructor call, follow variables, ``self.x`` attributes and derived clients (``with_options``,
+``bind_tools``) to the client a call goes through, and give each call its bound with provenance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import libcst as cst
+
+from agentlint.ir import Bound, BoundStatus, Call, CallKind, Client, Provenance
+from agentlint.python.bounds import Given, find_argument, is_none, wrapper_bound
+from agentlint.python.collector import CallSite
+from agentlint.python.context import ExtractionContext
+from agentlint.python.values import UNKNOWN, Instance
+
+Classifier = Callable[[ExtractionContext, Given], Bound]
+Patcher = Callable[[ExtractionContext, str, Given], Bound | None]
+
+
+@dataclass(frozen=True)
+class ClientSpec:
+    kind: str  # canonical constructor
+    call_kind: CallKind
+    methods: frozenset[str]  # request methods as attribute paths from the client: "get", "chat.completions.create"
+    asynchronous: Callable[[str], bool]  # whether a method is awaited (only then can asyncio wrappers bound it)
+    default: Bound  # the bound when the constructor is given no timeout
+    classify: Classifier  # reads a timeout value given to the constructor or a call
+    keywords: tuple[str, ...] = ("timeout",)  # constructor keywords that set the timeout, in priority order
+    none_means_default: bool = False  # aiohttp: ``ClientSession(timeout=None)`` means the default
+    derivers: frozenset[str] = frozenset()  # methods returning a client of the same kind (``with_options``)
+    call_keyword: str | None = "timeout"  # the per-call timeout keyword, if calls take one
+    call_position: Callable[[str], int | None] = lambda method: None
+    call_classify: Classifier | None = None  # per-call reading, when it differs from the constructor's
+    per_call_default: Bound | None = None  # a call without timeout ignores the client (requests sessions)
+    patch: Patcher | None = None  # how attribute writes (``client.timeout = x``) change the bound
+    unknown_after: frozenset[str] = frozenset()  # methods that make the bound unknown (``session.mount``)
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """A module-level function that makes a request by itself (``requests.get``, ``urlopen``)."""
+
+    target: str
+    call_kind: CallKind
+    default: Bound
+    classify: Classifier
+    position: int | None = None
+
+
+def always(method: str) -> bool:
+    return True
+
+
+def never(method: str) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Catalog:
+    clients: dict[str, ClientSpec]
+    functions: dict[str, FunctionSpec]
+
+    def __or__(self, other: Catalog) -> Catalog:
+        return Catalog({**self.clients, **other.clients}, {**self.functions, **other.functions})
+
+    @property
+    def derivers(self) -> dict[str, frozenset[str]]:
+        return {kind: spec.derivers for kind, spec in self.clients.items() if spec.derivers}
+
+
+def extract(ctx: ExtractionContext, catalog: Catalog) -> tuple[list[Client], list[Call]]:
+    patched = _patched(ctx, catalog)
+    clients: dict[int, Client] = {}
+    for site in ctx.facts.calls:
+        kind = ctx.evaluator.qualified_name(site.node.func, site.scope)
+        if kind in catalog.clients:
+            clients[id(site.node)] = _client(ctx, site.node, site.scope, catalog.clients[kind], patched)
+    calls = []
+    for site in ctx.facts.calls:
+        call = _function_call(ctx, site, catalog) or _method_call(ctx, site, catalog, clients, patched)
+        if call is not None:
+            calls.append(call)
+    return list(clients.values()), calls
+
+
+def _function_call(ctx: ExtractionContext, site: CallSite, catalog: Catalog) -> Call | None:
+    target = ctx.evaluator.qualified_name(site.node.func, site.scope)
+    spec = catalog.functions.get(target or "")
+    if spec is None:
+        return None
+    bound = _read(ctx, site.node, site.scope, ("timeout",), spec.position, spec.classify) or spec.default
+    return _call(ctx, site, spec.target, spec.call_kind, bound)
+
+
+def _method_call(
+    ctx: ExtractionContext, site: CallSite, catalog: Catalog, clients: dict[int, Client], patched: dict[int, Bound]
+) -> Call | None:
+    owner, method = _owner(ctx, site)
+    if owner is None:
+        return None
+    spec = catalog.clients[owner.kind]
+    if method not in spec.methods:
+        return None
+    root = _root(owner)
+    client = clients.get(id(root.call)) or _client(ctx, root.call, root.scope, spec, patched)
+    classify = spec.call_classify or spec.classify
+    own = None
+    if spec.call_keyword is not None:
+        own = _read(ctx, site.node, site.scope, (spec.call_keyword,), spec.call_position(method), classify)
+    if own is not None:
+        bound = own
+    elif spec.per_call_default is not None and client.timeout.status is not BoundStatus.UNKNOWN:
+        bound = spec.per_call_default
+    else:
+        bound = _through(ctx, owner, spec, client)
+    if spec.asynchronous(method) and bound.status is not BoundStatus.BOUNDED:
+        bound = wrapper_bound(ctx, site) or bound
+    return _call(ctx, site, f"{owner.kind}.{method}", spec.call_kind, bound, client)
+
+
+def _owner(ctx: ExtractionContext, site: CallSite) -> tuple[Instance | None, str]:
+    """The client a method call goes through, and the method path from it: for
+    ``self.llm.chat.completions.create`` that is (the ``self.llm`` instance, ``chat.completions.create``)."""
+    path: list[str] = []
+    expr = site.node.func
+    while isinstance(expr, cst.Attribute):
+        path.append(expr.attr.value)
+        expr = expr.value
+        value = ctx.evaluator.evaluate(expr, site.scope)
+        if isinstance(value, Instance) and value.kind in ctx.evaluator.known_instances:
+            return value, ".".join(reversed(path))
+        if value is not UNKNOWN:
+            return None, ""
+    return None, ""
+
+
+def _root(instance: Instance) -> Instance:
+    while instance.parent is not None:
+        instance = instance.parent
+    return instance
+
+
+def _through(ctx: ExtractionContext, owner: Instance, spec: ClientSpec, client: Client) -> Bound:
+    """The bound a call inherits: the nearest ``with_options(timeout=...)`` on the way to the client."""
+    instance: Instance | None = owner
+    while instance is not None and instance.parent is not None:
+        own = _read(ctx, instance.call, instance.scope, ("timeout",), None, spec.classify)
+        if own is not None:
+            return own
+        instance = instance.parent
+    return _inherit(client)
+
+
+def _inherit(client: Client) -> Bound:
+    known = client.timeout.status is not BoundStatus.UNKNOWN
+    return Bound(
+        status=client.timeout.status,
+        provenance=Provenance.INHERITED if known else Provenance.UNKNOWN,
+        detail=f"from `{client.id}`: {client.timeout.detail}",
+        value=client.timeout.value,
+        source=client.timeout.source or client.location,
+    )
+
+
+def _client(
+    ctx: ExtractionContext, node: cst.Call, scope, spec: ClientSpec, patched: dict[int, Bound]  # type: ignore[no-untyped-def]
+) -> Client:
+    name = ctx.facts.bound_names.get(id(node), f"<{spec.kind}>")
+    owner = scope.owner_class if name.startswith("self.") and scope.owner_class else scope
+    prefix = owner.qualname if owner.kind != "module" else f"{owner.qualname}:"
+    client_id = f"{prefix}.{name.removeprefix('self.')}".replace(":.", ":")
+    if id(node) in patched:
+        timeout = patched[id(node)]
+    else:
+        timeout = _read(ctx, node, scope, spec.keywords, None, spec.classify, none_is_absent=spec.none_means_default)
+        timeout = timeout or spec.default
+    return Client(id=client_id, kind=spec.kind, category=spec.call_kind, location=ctx.locate(node), timeout=timeout,
+                  has_timeout_setting=bool(spec.keywords))
+
+
+def _read(
+    ctx: ExtractionContext,
+    node: cst.Call,
+    scope,  # type: ignore[no-untyped-def]
+    keywords: tuple[str, ...],
+    position: int | None,
+    classify: Classifier,
+    *,
+    none_is_absent: bool = False,
+) -> Bound | None:
+    """The bound set at this call, ``None`` when no timeout is given here."""
+    for index, keyword in enumerate(keywords):
+        found = find_argument(ctx, node, scope, keyword, position if index == 0 else None)
+        if found is UNKNOWN:
+            return Bound.unknown(f"`{keyword}` may come from `*args`/`**kwargs` that could not be resolved")
+        if isinstance(found, Given):
+            if none_is_absent and is_none(ctx.evaluator.evaluate(found.expr, found.scope)):
+                return None
+            return classify(ctx, found)
+    return None
+
+
+def _call(
+    ctx: ExtractionContext, site: CallSite, target: str, kind: CallKind, timeout: Bound, client: Client | None = None
+) -> Call:
+    return Call(
+        id=f"{site.scope.qualname}->{target}",
+        kind=kind,
+        target=target,
+        scope=site.scope.qualname,
+        location=ctx.locate(site.node),
+        timeout=timeout,
+        client=client.id if client else None,
+    )
+
+
+def _patched(ctx: ExtractionContext, catalog: Catalog) -> dict[int, Bound]:
+    """Clients changed after construction, keyed by their constructor call."""
+    patched: dict[int, Bound] = {}
+    for write in ctx.facts.attribute_writes:
+        owner = ctx.evaluator.evaluate(write.base, write.scope)
+        if isinstance(owner, Instance) and owner.kind in catalog.clients:
+            patch = catalog.clients[owner.kind].patch
+            bound = patch(ctx, write.attr, Given(write.value, write.scope, write.node)) if patch else None
+            if bound is not None:
+                patched[id(_root(owner).call)] = bound
+    for site in ctx.facts.calls:
+        func = site.node.func
+        if isinstance(func, cst.Attribute):
+            owner = ctx.evaluator.evaluate(func.value, site.scope)
+            if (isinstance(owner, Instance) and owner.kind in catalog.clients
+                    and func.attr.value in catalog.clients[owner.kind].unknown_after):
+                patched[id(_root(owner).call)] = Bound.unknown(f"`{func.attr.value}` is called on the client")
+    return patched
