@@ -36,8 +36,17 @@ def main() -> None:
     """Static linter and contract checker for multi-agent AI pipelines."""
 
 
+def _existing_paths(ctx: click.Context, param: click.Parameter, paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Like ``click.Path(exists=True)``, except that a dangling symlink counts as existing: it is
+    checked and reported as an unreadable file (AGL003), not rejected as a usage error."""
+    for path in paths:
+        if not (path.exists() or path.is_symlink()):
+            raise click.BadParameter(f"Path {click.format_filename(path)!r} does not exist.", ctx, param)
+    return paths
+
+
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), callback=_existing_paths)
 @click.option("-o", "--output-format", type=click.Choice(sorted(FORMATS)), help="Output format [default: full].")
 @click.option("--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @click.option("--select", multiple=True, help="Rule codes or prefixes to enable (replaces the configured set).")

@@ -7,6 +7,7 @@ linter's config silently turns a check off, so it must be an error naming the fi
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any, Literal
@@ -71,12 +72,23 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+_AGENTLINT_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*agentlint(?![\w-])", re.M)
+
+
 def _has_agentlint_table(pyproject: Path) -> bool:
     try:
-        return "agentlint" in _load_toml(pyproject).get("tool", {})
+        tool = _load_toml(pyproject).get("tool", {})
     except ConfigError:
-        # A broken pyproject.toml that may not even be meant for us must not stop the search for ours.
+        # A broken pyproject.toml that may not even be meant for us must not stop the search for ours;
+        # one with a [tool.agentlint] table is ours, and skipping it would silently drop its settings.
+        try:
+            text = pyproject.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+        if _AGENTLINT_TABLE.search(text):
+            raise
         return False
+    return isinstance(tool, dict) and "agentlint" in tool
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
@@ -91,9 +103,12 @@ def _load_toml(path: Path) -> dict[str, Any]:
 def load_settings(path: Path) -> Settings:
     document = _load_toml(path)
     if path.name == "pyproject.toml" or "tool" in document:
-        table = document.get("tool", {}).get("agentlint", {})
+        tool = document.get("tool", {})
+        table = tool.get("agentlint", {}) if isinstance(tool, dict) else None
     else:
         table = document
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.agentlint] must be a table")
     return settings_from_table(table, source=str(path))
 
 

@@ -8,6 +8,7 @@ the walk remembers each directory's (device, inode) so a symlink loop ends inste
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +26,23 @@ class DiscoveredFile:
     relative: str  # POSIX, relative to the project root
 
 
+@functools.lru_cache(maxsize=4096)
+def _is_package(directory: Path) -> bool:
+    return (directory / "__init__.py").is_file()
+
+
+def module_name(path: Path) -> str:
+    """The importable name of a Python file: its path from the first ancestor directory that is not a
+    package. Cross-file resolution matches imports against these names, so ``src/`` layouts and
+    fixtures nested in other folders resolve as their imports are written."""
+    parts = [path.stem] if path.stem != "__init__" else []
+    directory = path.parent
+    while _is_package(directory):
+        parts.append(directory.name)
+        directory = directory.parent
+    return ".".join(reversed(parts)) or path.parent.name
+
+
 def relative_to_root(path: Path, root: Path) -> str:
     absolute = Path(os.path.abspath(path))
     try:
@@ -37,27 +55,30 @@ class _GitIgnores:
     """``.gitignore`` files apply to their own directory and below; loaded lazily as the walk reaches them."""
 
     def __init__(self) -> None:
-        self._specs: dict[Path, pathspec.PathSpec | None] = {}
+        self._specs: dict[Path, pathspec.GitIgnoreSpec | None] = {}
 
-    def _spec(self, directory: Path) -> pathspec.PathSpec | None:
+    def _spec(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
         if directory not in self._specs:
             ignore_file = directory / ".gitignore"
             spec = None
             try:
                 lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-                spec = pathspec.PathSpec.from_lines("gitwildmatch", lines)
+                spec = pathspec.GitIgnoreSpec.from_lines(lines)
             except OSError:
                 pass
             self._specs[directory] = spec
         return self._specs[directory]
 
     def ignored(self, path: Path, is_dir: bool, root: Path) -> bool:
+        """The closest ``.gitignore`` with a matching pattern decides, as with git, so a nested
+        ``!keep.py`` re-includes a file a parent ``.gitignore`` ignores."""
         for directory in (path.parent, *path.parent.parents):
             spec = self._spec(directory)
             if spec is not None:
                 relative = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
-                if spec.match_file(relative):
-                    return True
+                decision = spec.check_file(relative).include
+                if decision is not None:
+                    return decision
             if directory == root or directory.parent == directory:
                 break
         return False
@@ -70,10 +91,10 @@ def discover(paths: list[Path], settings: Settings, root: Path, *, force_exclude
     for given in paths:
         absolute = Path(os.path.abspath(given))
         if absolute.is_dir():
-            if force_exclude and _excluded(absolute, settings, root, gitignores, is_dir=True):
+            if force_exclude and _excluded_named(absolute, settings, root, gitignores, is_dir=True):
                 continue
             yield from _walk(absolute, settings, root, gitignores, seen_files, seen_dirs)
-        elif force_exclude and _excluded(absolute, settings, root, gitignores, is_dir=False):
+        elif force_exclude and _excluded_named(absolute, settings, root, gitignores, is_dir=False):
             continue
         elif absolute.exists() or absolute.is_symlink():
             if force_exclude and not _included(absolute, settings, root):
@@ -86,7 +107,7 @@ def stdin_file(path: Path, settings: Settings, root: Path, *, force_exclude: boo
     """The file an editor sends on stdin; it may not exist on disk yet (an unsaved buffer)."""
     absolute = Path(os.path.abspath(path))
     if force_exclude and (
-        _excluded(absolute, settings, root, _GitIgnores(), is_dir=False) or not _included(absolute, settings, root)
+        _excluded_named(absolute, settings, root, _GitIgnores(), is_dir=False) or not _included(absolute, settings, root)
     ):
         return None
     return DiscoveredFile(absolute, relative_to_root(absolute, root))
@@ -139,6 +160,20 @@ def _excluded(path: Path, settings: Settings, root: Path, gitignores: _GitIgnore
     if globs.matches_any(settings.all_excludes, relative):
         return True
     return settings.respect_gitignore and path.is_relative_to(root) and gitignores.ignored(path, is_dir, root)
+
+
+def _excluded_named(path: Path, settings: Settings, root: Path, gitignores: _GitIgnores, *, is_dir: bool) -> bool:
+    """``--force-exclude`` on a path named on the command line: excluded when it or a directory above it
+    (up to the project root) is, as ruff checks every ancestor; ``exclude = ["build"]`` must drop the
+    ``build/x.py`` that pre-commit passes, although neither its basename nor its path is ``build``."""
+    if _excluded(path, settings, root, gitignores, is_dir=is_dir):
+        return True
+    for parent in path.parents:
+        if parent == root or not parent.is_relative_to(root):
+            return False
+        if _excluded(parent, settings, root, gitignores, is_dir=True):
+            return True
+    return False
 
 
 def _included(path: Path, settings: Settings, root: Path) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from agentlint import data, globs, registry, sources
 from agentlint.config import Settings
-from agentlint.discovery import DiscoveredFile
+from agentlint.discovery import DiscoveredFile, module_name
 from agentlint.findings import Finding, Location
 from agentlint.graph import PipelineGraph
 from agentlint.ir import Fragment
@@ -93,7 +93,7 @@ def _analyse(outcome: FileOutcome, path: Path, kind: str, override: str | None) 
     )
     try:
         if kind == "python":
-            outcome.fragment = extract_python(outcome.path, text.text)
+            outcome.fragment = extract_python(outcome.path, text.text, module_name(path))
         elif data.claims(outcome.path, text.text):
             data.parse(kind, text.text)
     except (PythonSyntaxError, data.DataSyntaxError) as error:

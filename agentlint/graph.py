@@ -1,7 +1,8 @@
 """The assembled pipeline graph that rules read.
 
-Fragments stay the source of truth for facts; the networkx graph holds the relations between them
-(a call goes through a client), which is what rules and ``agentlint graph`` traverse.
+Fragments stay the source of truth for facts; assembly indexes them across files (functions, state
+schemas, graphs and run sites by qualified name, following re-exports) and holds the relations
+between them in networkx graphs, which is what rules and ``agentlint graph`` traverse.
 """
 
 from __future__ import annotations
@@ -11,14 +12,28 @@ from collections.abc import Iterable, Iterator
 import networkx as nx
 
 from agentlint.findings import Location
-from agentlint.ir import Call, CallKind, Client, Fragment
+from agentlint.ir import Call, CallKind, Client, Fragment, FunctionFacts, Graph, RunSite, StateKey, StateSchema
+
+START, END = "__start__", "__end__"
+_ADD_MESSAGES = "langgraph.graph.add_messages"
+# Schemas that come from libraries, with the keys they contribute.
+_LIBRARY_SCHEMAS = {
+    "langgraph.graph.MessagesState": (("messages", _ADD_MESSAGES),),
+}
+_MAX_REEXPORT_HOPS = 10
 
 
 class PipelineGraph:
     def __init__(self, fragments: Iterable[Fragment]) -> None:
         self.fragments = sorted(fragments, key=lambda fragment: fragment.path)
         self.relations = nx.MultiDiGraph()
+        self._exports: dict[str, str] = {}
+        self._functions: dict[str, FunctionFacts] = {}
+        self._schemas: dict[str, StateSchema] = {}
         for fragment in self.fragments:
+            self._exports.update(fragment.exports)
+            self._functions.update((facts.id, facts) for facts in fragment.functions)
+            self._schemas.update((schema.id, schema) for schema in fragment.schemas)
             for client in fragment.clients:
                 self.relations.add_node(("client", fragment.path, client.id), fact=client)
             for call in fragment.calls:
@@ -27,6 +42,7 @@ class PipelineGraph:
                 if call.client is not None:
                     self.relations.add_edge(node, ("client", fragment.path, call.client), relation="via")
 
+    # clients and calls --------------------------------------------------------------------------
     @property
     def clients(self) -> Iterator[Client]:
         for fragment in self.fragments:
@@ -45,3 +61,90 @@ class PipelineGraph:
     @property
     def socket_default_timeouts(self) -> list[Location]:
         return [fragment.socket_default_timeout for fragment in self.fragments if fragment.socket_default_timeout]
+
+    # names across modules -----------------------------------------------------------------------
+    def resolve(self, qualified: str) -> str:
+        """Follow re-exports (``pkg/__init__.py`` importing ``pkg.nodes.research``) to the definition."""
+        for _ in range(_MAX_REEXPORT_HOPS):
+            target = self._exports.get(qualified)
+            if target is None or target == qualified:
+                return qualified
+            qualified = target
+        return qualified
+
+    def function(self, qualified: str | None) -> FunctionFacts | None:
+        return self._functions.get(self.resolve(qualified)) if qualified else None
+
+    def state_keys(self, schema: str | None, _seen: frozenset[str] = frozenset()) -> tuple[dict[str, StateKey], bool] | None:
+        """The keys of a state schema, merged with its bases, and whether every base was found."""
+        if schema is None or schema in _seen:
+            return None
+        resolved = self.resolve(schema)
+        if resolved in _LIBRARY_SCHEMAS:
+            return {name: StateKey(name=name, reducer=reducer, location=Location.at("", 1))
+                    for name, reducer in _LIBRARY_SCHEMAS[resolved]}, True
+        found = self._schemas.get(resolved)
+        if found is None:
+            return None
+        keys: dict[str, StateKey] = {}
+        complete = True
+        for base in found.bases:
+            inherited = self.state_keys(base, _seen | {schema})
+            if inherited is None:
+                complete = False
+            else:
+                keys.update(inherited[0])
+                complete &= inherited[1]
+        if found.kind == "messages-state":
+            keys["messages"] = StateKey(name="messages", reducer=_ADD_MESSAGES, location=found.location)
+        keys.update((key.name, key) for key in found.keys)
+        return keys, complete
+
+    # graphs -------------------------------------------------------------------------------------
+    @property
+    def graphs(self) -> Iterator[Graph]:
+        for fragment in self.fragments:
+            yield from fragment.graphs
+
+    def run_sites(self, graph: Graph) -> list[RunSite]:
+        names = {graph.id, *graph.compiled}
+        return [run for fragment in self.fragments for run in fragment.run_sites
+                if run.target in names or self.resolve(run.target) in names]
+
+    def routes(self, graph: Graph) -> nx.MultiDiGraph:
+        """Every way control can move between the graph's nodes: static edges (a join contributes an
+        edge from each source), conditional edges (to the path map, or to what the router can
+        return), ``Command(goto=...)`` and ``Send``. Edge attribute ``kind`` tells which."""
+        routes = nx.MultiDiGraph()
+        routes.add_nodes_from(node.name for node in graph.nodes)
+        for edge in graph.edges:
+            for source in edge.sources:
+                routes.add_edge(source, edge.target, kind="static", location=edge.location)
+        for conditional in graph.conditional:
+            router = self.function(conditional.router)
+            targets = conditional.path_map
+            if targets is None and router is not None and router.router is not None:
+                targets = router.router.targets
+            for target in targets or ():
+                routes.add_edge(conditional.source, target, kind="conditional", location=conditional.location)
+            if router is not None and router.router is not None:
+                for target in router.router.sends:
+                    routes.add_edge(conditional.source, target, kind="send", location=conditional.location,
+                                    data_dependent=router.router.send_data_dependent)
+        for node in graph.nodes:
+            facts = self.function(node.function)
+            for target in facts.command_gotos if facts else ():
+                routes.add_edge(node.name, target, kind="command", location=node.location)
+        return routes
+
+    def routes_known(self, graph: Graph) -> bool:
+        """Whether ``routes`` is the whole story: every builder call read, every router understood."""
+        if not graph.complete:
+            return False
+        for conditional in graph.conditional:
+            if conditional.path_map is not None:
+                continue
+            router = self.function(conditional.router)
+            if router is None or router.router is None or not router.router.targets_complete:
+                return False
+        return True

@@ -79,6 +79,131 @@ class Call(BaseModel):
     client: str | None = None
 
 
+class StateKey(BaseModel):
+    """A key of a graph's state schema; ``reducer`` is what merges concurrent writes (``None``: the
+    key keeps the last value, and two writes in one step are an error in LangGraph)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    reducer: str | None
+    location: Location
+
+
+class StateSchema(BaseModel):
+    """A TypedDict / pydantic / dataclass state. ``bases`` are qualified names of parent schemas,
+    possibly in other modules, merged at assembly."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str  # qualified name, e.g. ``app.state.ResearchState``
+    kind: str  # "typeddict" | "pydantic" | "dataclass" | "messages-state"
+    location: Location
+    keys: tuple[StateKey, ...] = ()
+    bases: tuple[str, ...] = ()
+
+
+class Writes(BaseModel):
+    """The state keys a node function returns; ``complete`` is False when some return could not be
+    read (a variable, a call), so a rule must not conclude a key is *not* written."""
+
+    model_config = ConfigDict(frozen=True)
+
+    keys: tuple[str, ...] = ()
+    complete: bool = True
+
+
+class Router(BaseModel):
+    """A function that picks the next node(s) (a conditional edge's path function).
+
+    ``targets`` are the node names or ``END`` it can return; ``sends`` the nodes it fans out to with
+    ``Send``, and whether that list is as long as some data (``send_width``); ``external_exit`` is True
+    when the decision compares against a counter, a length or LangGraph's remaining-steps budget,
+    i.e. something other than the model's own output bounds the loop."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    location: Location
+    targets: tuple[str, ...] = ()
+    targets_complete: bool = True
+    sends: tuple[str, ...] = ()
+    send_data_dependent: bool = False
+    send_capped: bool = False
+    external_exit: bool = False
+
+
+class FunctionFacts(BaseModel):
+    """What agentlint knows about a module-level function or method that a graph may use as a node
+    or router: its writes, whether it calls a model, and its routing decisions."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str  # qualified name
+    location: Location
+    asynchronous: bool = False
+    writes: Writes = Writes(complete=False)
+    calls_model: bool = False
+    router: Router | None = None
+    command_gotos: tuple[str, ...] = ()  # ``Command(goto=...)`` targets
+
+
+class GraphNode(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    function: str | None  # qualified name of the callable, when it is a function we can resolve
+    location: Location
+    timeout: Bound | None = None
+
+
+class GraphEdge(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    sources: tuple[str, ...]  # several sources: a join (fan-in) that waits for all of them
+    target: str
+    kind: str  # "static" | "conditional" | "send" | "command"
+    location: Location
+
+
+class ConditionalEdge(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    source: str
+    router: str | None  # qualified name of the path function
+    path_map: tuple[str, ...] | None  # targets given explicitly, if any
+    location: Location
+
+
+class RunSite(BaseModel):
+    """Where a graph/team/crew is run, with the limits its run config sets."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    target: str  # id of what runs (a compiled graph's variable qualname)
+    method: str
+    location: Location
+    limits: dict[str, Bound] = {}
+
+
+class Graph(BaseModel):
+    """A LangGraph ``StateGraph`` as built in code: nodes, edges, conditional edges and compile sites."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str  # qualified name of the builder variable
+    framework: str
+    location: Location
+    state: str | None  # qualified name of the state schema
+    nodes: tuple[GraphNode, ...] = ()
+    edges: tuple[GraphEdge, ...] = ()
+    conditional: tuple[ConditionalEdge, ...] = ()
+    compiled: tuple[str, ...] = ()  # qualified names the compiled graph is bound to
+    complete: bool = True  # False when some builder call could not be read (a loop, a helper)
+    step_timeout: Bound | None = None
+
+
 class Fragment(BaseModel):
     """Everything one file contributes to the pipeline graph."""
 
@@ -89,3 +214,8 @@ class Fragment(BaseModel):
     clients: tuple[Client, ...] = ()
     calls: tuple[Call, ...] = ()
     socket_default_timeout: Location | None = None  # ``socket.setdefaulttimeout(N)`` seen in this file
+    exports: dict[str, str] = {}  # module-level imports: ``pkg.mod.name`` -> what it refers to (re-exports)
+    schemas: tuple[StateSchema, ...] = ()
+    functions: tuple[FunctionFacts, ...] = ()
+    graphs: tuple[Graph, ...] = ()
+    run_sites: tuple[RunSite, ...] = ()

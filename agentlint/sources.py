@@ -82,7 +82,10 @@ def _first_invalid_utf8(raw: bytes) -> ReadProblem | None:
 
 
 def _position_of_byte(raw: bytes, offset: int) -> tuple[int, int]:
-    line_start = raw.rfind(b"\n", 0, offset) + 1
-    row = raw.count(b"\n", 0, offset) + 1
-    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    # Rows count the line breaks ``split_lines`` honours, so a file with bare ``\r`` breaks gets the
+    # row its finding is shown on.
+    before = raw[:offset].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    line_start = before.rfind(b"\n") + 1
+    row = before.count(b"\n") + 1
+    column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
     return row, column

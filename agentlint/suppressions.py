@@ -150,7 +150,8 @@ def _python_tokens(text: str, lines: list[str]) -> tuple[list[_Comment], list[tu
     statements: list[tuple[int, int]] = []
     start: int | None = None
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        # Universal newlines: a bare ``\r`` ends a line for Python and ``split_lines``, so rows agree.
+        for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
             if token.type == tokenize.COMMENT:
                 row, column = token.start
                 own_line = not token.line[:column].strip()
@@ -223,13 +224,21 @@ def _block_end(index: int, lines: list[str], kind: str) -> int:
             end += 1
         return end
     indent = len(line) - len(line.lstrip())
+    # A key's sequence may sit at the key's own indent (`tools:` then `- a`); a sequence item's block
+    # ends at its next sibling item, which sits at the same indent.
+    is_item = _is_sequence_item(line)
     end = index + 1
     while end < len(lines):
         following = lines[end]
         if following.strip() and not following.strip().startswith("#"):
-            if len(following) - len(following.lstrip()) <= indent and not following.lstrip().startswith("- "):
+            if len(following) - len(following.lstrip()) <= indent and (is_item or not _is_sequence_item(following)):
                 break
             if len(following) - len(following.lstrip()) < indent:
                 break
         end += 1
     return end
+
+
+def _is_sequence_item(line: str) -> bool:
+    stripped = line.strip()
+    return stripped == "-" or stripped.startswith("- ")

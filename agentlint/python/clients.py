@@ -70,8 +70,8 @@ class Catalog:
         return Catalog({**self.clients, **other.clients}, {**self.functions, **other.functions})
 
     @property
-    def derivers(self) -> dict[str, frozenset[str]]:
-        return {kind: spec.derivers for kind, spec in self.clients.items() if spec.derivers}
+    def derivers(self) -> dict[str, dict[str, str]]:
+        return {kind: dict.fromkeys(spec.derivers, kind) for kind, spec in self.clients.items() if spec.derivers}
 
 
 def extract(ctx: ExtractionContext, catalog: Catalog) -> tuple[list[Client], list[Call]]:
@@ -101,7 +101,7 @@ def _function_call(ctx: ExtractionContext, site: CallSite, catalog: Catalog) -> 
 def _method_call(
     ctx: ExtractionContext, site: CallSite, catalog: Catalog, clients: dict[int, Client], patched: dict[int, Bound]
 ) -> Call | None:
-    owner, method = _owner(ctx, site)
+    owner, method = _owner(ctx, site, catalog.clients)
     if owner is None:
         return None
     spec = catalog.clients[owner.kind]
@@ -124,7 +124,7 @@ def _method_call(
     return _call(ctx, site, f"{owner.kind}.{method}", spec.call_kind, bound, client)
 
 
-def _owner(ctx: ExtractionContext, site: CallSite) -> tuple[Instance | None, str]:
+def _owner(ctx: ExtractionContext, site: CallSite, kinds: dict[str, ClientSpec]) -> tuple[Instance | None, str]:
     """The client a method call goes through, and the method path from it: for
     ``self.llm.chat.completions.create`` that is (the ``self.llm`` instance, ``chat.completions.create``)."""
     path: list[str] = []
@@ -134,7 +134,7 @@ def _owner(ctx: ExtractionContext, site: CallSite) -> tuple[Instance | None, str
         expr = expr.value
         value = ctx.evaluator.evaluate(expr, site.scope)
         if isinstance(value, Instance) and value.kind in ctx.evaluator.known_instances:
-            return value, ".".join(reversed(path))
+            return (value, ".".join(reversed(path))) if value.kind in kinds else (None, "")
         if value is not UNKNOWN:
             return None, ""
     return None, ""

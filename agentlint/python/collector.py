@@ -64,11 +64,13 @@ class ModuleFacts:
     attribute_writes: list[AttributeWrite] = field(default_factory=list)
     # The variable a value was bound to, by the value node's id: names clients in ids and messages.
     bound_names: dict[int, str] = field(default_factory=dict)
+    definitions: list[Scope] = field(default_factory=list)  # every def and class, in source order
+    returns: dict[int, list[cst.Return]] = field(default_factory=dict)  # by id of the function's scope
 
 
 class Collector(cst.CSTVisitor):
     def __init__(self, module_name: str, package: str) -> None:
-        self.facts = ModuleFacts(Scope("module", module_name, None))
+        self.facts = ModuleFacts(Scope("module", module_name, None, dotted=module_name))
         self._package = package
         self._scope = self.facts.module
         self._wrappers: tuple[Wrapper, ...] = ()
@@ -81,9 +83,11 @@ class Collector(cst.CSTVisitor):
         target = self.facts.module if name in self._globals.get(id(self._scope), ()) else self._scope
         target.bind(name, binding)
 
-    def _enter(self, kind: str, name: str) -> Scope:
+    def _enter(self, kind: str, name: str, node: cst.CSTNode) -> Scope:
         qualname = f"{self._scope.qualname}.{name}" if self._scope.kind != "module" else f"{self._scope.qualname}:{name}"
-        scope = Scope(kind, qualname, self._scope)
+        scope = Scope(kind, qualname, self._scope, dotted=f"{self._scope.dotted}.{name}", node=node)
+        if kind != "function" or name != "<lambda>":
+            self.facts.definitions.append(scope)
         self._scope = scope
         if kind == "function":
             self._saved_wrappers.append(self._wrappers)
@@ -97,16 +101,16 @@ class Collector(cst.CSTVisitor):
         self._scope = self._scope.parent
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._bind(node.name.value, Binding("other", scope=self._scope))
-        self._enter("class", node.name.value)
+        self._bind(node.name.value, Binding("def", qualified=f"{self._scope.dotted}.{node.name.value}", scope=self._scope))
+        self._enter("class", node.name.value, node)
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self._leave()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._bind(node.name.value, Binding("other", scope=self._scope))
+        self._bind(node.name.value, Binding("def", qualified=f"{self._scope.dotted}.{node.name.value}", scope=self._scope))
         outer = self._scope
-        scope = self._enter("function", node.name.value)
+        scope = self._enter("function", node.name.value, node)
         self._bind_parameters(node.params)
         if outer.kind == "class":
             positional = [*node.params.posonly_params, *node.params.params]
@@ -121,7 +125,7 @@ class Collector(cst.CSTVisitor):
         self._leave()
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
-        self._enter("function", "<lambda>")
+        self._enter("function", "<lambda>", node)
         self._bind_parameters(node.params)
 
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
@@ -134,6 +138,9 @@ class Collector(cst.CSTVisitor):
                 every.append(extra)
         for param in every:
             self._bind(param.name.value, Binding("param", scope=self._scope))
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.facts.returns.setdefault(id(self._scope), []).append(node)
 
     def visit_Global(self, node: cst.Global) -> None:
         self._globals.setdefault(id(self._scope), set()).update(item.name.value for item in node.names)

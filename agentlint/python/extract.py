@@ -15,14 +15,17 @@ import warnings
 import libcst as cst
 
 from agentlint.ir import Fragment
-from agentlint.python import clients, http, llm
-from agentlint.python.collector import Collector
+from agentlint.python import clients, http, langgraph, llm
+from agentlint.python.collector import Collector, ModuleFacts
 from agentlint.python.context import ExtractionContext
+from agentlint.python.scopes import Scope
 from agentlint.python.values import Evaluator
 
-UNDERSTOOD_MODULES = (*http.MODULES, *llm.MODULES)
+UNDERSTOOD_MODULES = (*http.MODULES, *llm.MODULES, *langgraph.MODULES)
 _PREFILTER = re.compile(r"\b(?:%s)\b" % "|".join(UNDERSTOOD_MODULES))
-_CANONICAL = {**http.CANONICAL, **llm.CANONICAL}
+# Node functions often live in modules that never import langgraph; they take and return state.
+_GRAPH_HINT = re.compile(r"langgraph|\bstate\b")
+_CANONICAL = {**http.CANONICAL, **llm.CANONICAL, **langgraph.CANONICAL}
 _CLIENTS = http.CATALOG | llm.CATALOG
 
 
@@ -48,32 +51,65 @@ def module_name(path: str) -> str:
     return ".".join(part for part in parts if part) or "__main__"
 
 
-def extract_python(path: str, text: str) -> Fragment:
+def extract_python(path: str, text: str, module: str | None = None) -> Fragment:
     """Raises ``PythonSyntaxError`` for unparseable source and ``UnanalysableError`` for source nested
-    too deeply to analyse; the engine turns both into findings for this file."""
-    name = module_name(path)
+    too deeply to analyse; the engine turns both into findings for this file. ``module`` is the
+    importable name, derived from the package layout by the caller (the path alone cannot tell)."""
+    name = module or module_name(path)
     relevant = bool(_PREFILTER.search(text))
-    module = _parse(text, need_tree=relevant)
-    if module is None:
+    tree = _parse(text, need_tree=relevant)
+    if tree is None:
         return Fragment(path=path, module=name)
     package = name if path.endswith("__init__.py") else name.rpartition(".")[0]
     collector = Collector(name, package)
     try:
-        module.visit(collector)
-        evaluator = Evaluator(_CANONICAL, _CLIENTS.derivers, frozenset(_CLIENTS.clients))
-        ctx = ExtractionContext(path, module, collector.facts, evaluator)
+        tree.visit(collector)
+        facts = collector.facts
+        evaluator = Evaluator(
+            _CANONICAL,
+            {**_CLIENTS.derivers, **langgraph.DERIVERS},
+            frozenset(_CLIENTS.clients) | langgraph.KNOWN_INSTANCES,
+            langgraph.DICT_CONSTRUCTORS,
+            _factories(facts),
+        )
+        ctx = ExtractionContext(path, tree, facts, evaluator)
         found_clients, calls = clients.extract(ctx, _CLIENTS)
         socket_default = http.socket_default_timeout(ctx)
-        socket_location = ctx.locate(socket_default) if socket_default is not None else None
+        schemas, functions, graphs, runs = langgraph.extract(ctx) if _GRAPH_HINT.search(text) else ((), (), (), ())
+        return Fragment(
+            path=path,
+            module=name,
+            clients=tuple(found_clients),
+            calls=tuple(calls),
+            socket_default_timeout=ctx.locate(socket_default) if socket_default is not None else None,
+            exports=_exports(facts),
+            schemas=tuple(schemas),
+            functions=tuple(functions),
+            graphs=tuple(graphs),
+            run_sites=tuple(runs),
+        )
     except RecursionError:
         raise UnanalysableError("expressions are nested too deeply for agentlint to analyse") from None
-    return Fragment(
-        path=path,
-        module=name,
-        clients=tuple(found_clients),
-        calls=tuple(calls),
-        socket_default_timeout=socket_location,
-    )
+
+
+def _factories(facts: ModuleFacts) -> dict[str, list[tuple[cst.BaseExpression, Scope]]]:
+    """Module-level functions and what they return, so a call to a simple factory can be followed."""
+    factories = {}
+    for scope in facts.definitions:
+        if scope.kind == "function" and scope.parent is facts.module:
+            returned = [(ret.value, scope) for ret in facts.returns.get(id(scope), []) if ret.value is not None]
+            if returned:
+                factories[scope.dotted] = returned
+    return factories
+
+
+def _exports(facts: ModuleFacts) -> dict[str, str]:
+    module = facts.module
+    return {
+        f"{module.dotted}.{alias}": bindings[0].qualified
+        for alias, bindings in module.bindings.items()
+        if len(bindings) == 1 and bindings[0].kind == "import" and bindings[0].qualified
+    }
 
 
 def _parse(text: str, *, need_tree: bool) -> cst.Module | None:

@@ -17,9 +17,10 @@ import libcst as cst
 @dataclass(frozen=True)
 class Binding:
     """How a name got its value. ``node`` is the bound expression for assignments and with-items,
-    ``qualified`` the imported name for imports; parameters and loop targets carry neither."""
+    ``qualified`` the imported name for imports and the importable name of a def or class;
+    parameters and loop targets carry neither."""
 
-    kind: str  # "import" | "assign" | "param" | "other"
+    kind: str  # "import" | "def" | "assign" | "param" | "other"
     node: cst.BaseExpression | None = None
     qualified: str | None = None
     scope: Scope | None = None  # where ``node`` is evaluated, when not the scope holding the binding
@@ -28,8 +29,10 @@ class Binding:
 @dataclass(eq=False)
 class Scope:
     kind: str  # "module" | "class" | "function"
-    qualname: str
+    qualname: str  # for ids and messages: ``pkg.mod:Class.method``
     parent: Scope | None
+    dotted: str = ""  # the importable name: ``pkg.mod.Class.method``
+    node: cst.CSTNode | None = None  # the FunctionDef/ClassDef/Lambda that opened the scope
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
     self_name: str | None = None  # the first parameter of a method, so ``self.x`` can be resolved
     owner_class: Scope | None = None  # the class a method belongs to

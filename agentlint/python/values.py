@@ -63,19 +63,26 @@ Value = ModuleRef | Literal | Instance | DictValue | Unknown
 
 
 class Evaluator:
-    """``canonical`` maps re-export paths to one name per object; ``derivers`` lists, per instance
-    kind, the methods that return a derived instance of the same kind (``client.with_options(...)``);
-    ``known_instances`` are the kinds adapters care about."""
+    """``canonical`` maps re-export paths to one name per object; ``derivers`` maps, per instance
+    kind, the methods that return a derived instance to the kind they return
+    (``client.with_options(...)``, ``builder.compile()``); ``known_instances`` are the kinds adapters
+    follow method calls on; ``dict_constructors`` build keyword dicts (``RunnableConfig(...)``);
+    ``factories`` are this module's functions with their returned expressions, so that calling a
+    simple factory evaluates to what it returns."""
 
     def __init__(
         self,
         canonical: dict[str, str],
-        derivers: dict[str, frozenset[str]] | None = None,
+        derivers: dict[str, dict[str, str]] | None = None,
         known_instances: frozenset[str] = frozenset(),
+        dict_constructors: frozenset[str] = frozenset(),
+        factories: dict[str, list[tuple[cst.BaseExpression, Scope]]] | None = None,
     ) -> None:
         self._canonical = canonical
         self._derivers = derivers or {}
         self.known_instances = known_instances
+        self._dict_constructors = dict_constructors
+        self._factories = factories or {}
         self._memo: dict[tuple[int, int], Value] = {}
 
     def canonical(self, qualified: str) -> str:
@@ -130,7 +137,7 @@ class Evaluator:
         return value
 
     def _binding_value(self, binding: Binding, scope: Scope, depth: int) -> Value:
-        if binding.kind == "import" and binding.qualified:
+        if binding.kind in ("import", "def") and binding.qualified:
             return ModuleRef(self.canonical(binding.qualified))
         if binding.kind == "assign" and binding.node is not None:
             return self.evaluate(binding.node, binding.scope or scope, depth)
@@ -172,12 +179,27 @@ class Evaluator:
             return self._dict_call(expr, scope, depth)
         if isinstance(expr.func, cst.Attribute):
             base = self.evaluate(expr.func.value, scope, depth)
-            if isinstance(base, Instance) and expr.func.attr.value in self._derivers.get(base.kind, ()):
-                return Instance(base.kind, expr, scope, parent=base)
+            derived = self._derivers.get(base.kind, {}).get(expr.func.attr.value) if isinstance(base, Instance) else None
+            if derived is not None:
+                return Instance(derived, expr, scope, parent=base)
         callee = self.evaluate(expr.func, scope, depth)
-        if isinstance(callee, ModuleRef):
-            return Instance(callee.qualified, expr, scope)
-        return UNKNOWN
+        if not isinstance(callee, ModuleRef):
+            return UNKNOWN
+        if callee.qualified in self._dict_constructors:
+            return self._dict_call(expr, scope, depth)
+        if callee.qualified in self._factories:
+            returned = self._factory_result(callee.qualified, depth)
+            if returned is not None:
+                return returned
+        return Instance(callee.qualified, expr, scope)
+
+    def _factory_result(self, function: str, depth: int) -> Instance | None:
+        """A function of this module whose every ``return`` gives the same instance (a builder that
+        returns ``graph.compile()``, a ``make_client()`` helper)."""
+        values = [self.evaluate(expr, scope, depth) for expr, scope in self._factories[function]]
+        if values and isinstance(values[0], Instance) and all(value == values[0] for value in values[1:]):
+            return values[0]
+        return None
 
     def _dict_call(self, expr: cst.Call, scope: Scope, depth: int) -> Value:
         entries: dict[str, tuple[cst.BaseExpression, Scope]] = {}

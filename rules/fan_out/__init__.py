@@ -1,0 +1,1 @@
+"""AGL3xx: unbounded fan-out and retry amplification."""

@@ -1,0 +1,1 @@
+"""AGL6xx: the structure of a pipeline graph: edges to nowhere, nodes nothing reaches."""

@@ -1,0 +1,1 @@
+"""AGL5xx: loops and teams whose completion is left to the model."""
