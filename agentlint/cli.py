@@ -10,7 +10,9 @@ from pathlib import Path
 
 import click
 
-from agentlint import __version__, api, registry, sources
+from agentlint import __version__, api, registry, sources, views
+from agentlint.views import dot as views_dot
+from agentlint.views import mermaid as views_mermaid
 from agentlint.config import ConfigError, Settings, find_config, load_settings, project_root
 from agentlint.discovery import relative_to_root
 from agentlint.findings import Finding, Severity
@@ -208,3 +210,33 @@ def _rule_record(rule: type) -> dict[str, object]:
         "precision": rule.precision.value,
         "fixable": rule.fixable,
     }
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["json", "mermaid", "dot"]), default="mermaid",
+              show_default=True)
+@click.option("--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the graph here.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Use this config file instead of discovering one.")
+def graph(paths: tuple[Path, ...], output_format: str, output_file: Path | None, config_file: Path | None) -> None:
+    """Print the pipeline extracted from PATHS: clients and calls with their time bounds, graphs with
+    their nodes and edges, run sites; ending with a coverage summary of what was not understood."""
+    targets = list(paths) or [Path(".")]
+    anchor = Path(os.path.abspath(targets[0]))
+    try:
+        config_path = config_file or find_config(anchor)
+        settings = load_settings(config_path) if config_path else Settings()
+    except ConfigError as error:
+        _fail(str(error))
+    root = project_root(config_path, anchor, Path.cwd().resolve())
+    result = api.check(targets, settings=settings, root=root, enabled=[])
+    report = views.build_report(result.graph, result.files, __version__)
+    if output_format == "json":
+        text = report.model_dump_json(indent=2) + "\n"
+    else:
+        renderer = views_mermaid.render if output_format == "mermaid" else views_dot.render
+        text = renderer(result.graph, report)
+    _write(text, output_file)
+    for line in views.coverage_lines(report.coverage):
+        click.echo(f"agentlint: {line}", err=True)

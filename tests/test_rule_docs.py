@@ -112,6 +112,16 @@ def run_example(rule: type[Rule], project: list[CodeBlock], directory: Path) -> 
     return [concise(finding) for finding in result.findings if finding.code == rule.code]
 
 
+def _fake_rule(code: str, name: str, doc: str = "Fake.") -> type[Rule]:
+    """A rule class made on the spot, never registered: registry discovery only walks ``agentlint.rules``."""
+
+    class Fake(GraphRule):
+        summary: ClassVar[str] = "fake"
+
+    Fake.code, Fake.name, Fake.__doc__ = code, name, doc  # type: ignore[misc]
+    return Fake
+
+
 @pytest.mark.parametrize("rule", RULES, ids=rule_id)
 def test_docs_have_ruff_headings(rule: type[Rule]) -> None:
     docs = rule.docs()
@@ -168,28 +178,26 @@ def test_doc_examples_are_true(rule: type[Rule], tmp_path: Path) -> None:
     assert not problems, "\n".join(problems)
 
 
+SWAPPED_EXAMPLES = """
+## Example
+```python
+import requests
+
+requests.get("https://example.com", timeout=10)
+```
+
+Use instead:
+```python title="tools/fetch.py"
+import requests
+
+requests.get("https://example.com")
+```
+"""
+
+
 def test_wrong_doc_examples_are_caught(tmp_path: Path) -> None:
     """The example checker itself: swapped examples must fail in both directions."""
-
-    class Swapped(GraphRule):
-        """
-        ## Example
-        ```python
-        import requests
-
-        requests.get("https://example.com", timeout=10)
-        ```
-
-        Use instead:
-        ```python title="tools/fetch.py"
-        import requests
-
-        requests.get("https://example.com")
-        ```
-        """
-
-    Swapped.code, Swapped.name = "AGL101", "swapped"  # type: ignore[misc]
-    problems = example_problems(Swapped, tmp_path)
+    problems = example_problems(_fake_rule("AGL101", "swapped", SWAPPED_EXAMPLES), tmp_path)
     assert len(problems) == 2, problems
     assert "(example.py) does not make AGL101 fire" in problems[0]
     assert "(tools/fetch.py) still fires" in problems[1]
@@ -225,16 +233,6 @@ def test_example_parsing() -> None:
         ("python", "example.py", True),
     ]
     assert [[b.path for b in p] for p in projects(blocks)] == [["config/agents.yaml", "example.py"], ["example.py"]]
-
-
-def _fake_rule(code: str, name: str) -> type[Rule]:
-    class Fake(GraphRule):
-        """Fake."""
-
-        summary: ClassVar[str] = "fake"
-
-    Fake.code, Fake.name = code, name  # type: ignore[misc]
-    return Fake
 
 
 def test_duplicate_code_is_a_load_error() -> None:
