@@ -100,6 +100,28 @@ class PipelineGraph:
         keys.update((key.name, key) for key in found.keys)
         return keys, complete
 
+    def work(self, function: str | None, depth: int = 3) -> tuple[tuple[str, ...], bool]:
+        """The HTTP/LLM calls a function makes, directly or through the functions it calls (a few
+        levels deep), and whether a semaphore-like limit is entered on the way."""
+        facts = self.function(function)
+        if facts is None:
+            return (), False
+        calls = list(facts.calls)
+        limited = facts.limits_concurrency
+        if depth > 0:
+            for callee in facts.invokes:
+                if self.resolve(callee) == facts.id:
+                    continue
+                inner, inner_limited = self.work(callee, depth - 1)
+                calls.extend(inner)
+                limited |= inner_limited and bool(inner)
+        return tuple(dict.fromkeys(calls)), limited
+
+    def facts_of(self, kind: str) -> Iterator:  # type: ignore[type-arg]
+        """Every fact of one kind (``retries``, ``fan_outs``, ``loops``) across the project."""
+        for fragment in self.fragments:
+            yield from getattr(fragment, kind)
+
     # graphs -------------------------------------------------------------------------------------
     @property
     def graphs(self) -> Iterator[Graph]:

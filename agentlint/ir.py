@@ -134,8 +134,8 @@ class Router(BaseModel):
 
 
 class FunctionFacts(BaseModel):
-    """What agentlint knows about a module-level function or method that a graph may use as a node
-    or router: its writes, whether it calls a model, and its routing decisions."""
+    """What agentlint knows about a function or method that a graph, a fan-out or a loop may run:
+    the state it writes, the calls it makes, and its routing decisions."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -143,7 +143,9 @@ class FunctionFacts(BaseModel):
     location: Location
     asynchronous: bool = False
     writes: Writes = Writes(complete=False)
-    calls_model: bool = False
+    calls: tuple[str, ...] = ()  # HTTP/LLM calls made directly in the body (targets)
+    invokes: tuple[str, ...] = ()  # other functions it calls, by qualified name
+    limits_concurrency: bool = False  # enters a semaphore-like context manager
     router: Router | None = None
     command_gotos: tuple[str, ...] = ()  # ``Command(goto=...)`` targets
 
@@ -204,6 +206,50 @@ class Graph(BaseModel):
     step_timeout: Bound | None = None
 
 
+class Retry(BaseModel):
+    """A retry loop around a function or block (tenacity, backoff); ``stop`` bounds the attempts or time."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    mechanism: str  # e.g. ``tenacity.retry``
+    location: Location
+    stop: Bound
+    target: str | None = None  # the decorated function's qualified name
+
+
+class FanOut(BaseModel):
+    """Work spawned concurrently: ``gather`` over a comprehension, ``create_task`` in a loop.
+
+    ``width`` says whether the number of branches is fixed in code or follows data; ``cap`` is what
+    limits concurrency (a semaphore, a slice, a ``max_concurrency``); ``work`` the calls a branch makes
+    (LLM/HTTP targets, or the function it runs), so a rule can tell agent fan-out from CPU work."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    mechanism: str
+    location: Location
+    scope: str
+    width: BoundStatus  # BOUNDED: fixed in code, UNBOUNDED: follows data, UNKNOWN
+    cap: Bound
+    work: tuple[str, ...] = ()
+    spawns: str | None = None  # qualified name of the function each branch runs
+
+
+class Loop(BaseModel):
+    """A hand-written loop around model calls, with what can end it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    location: Location
+    scope: str
+    calls: tuple[str, ...]  # model/agent calls made in the body
+    external_exit: bool  # a counter, a length, a numeric comparison or an iteration bound can end it
+    exit_detail: str
+
+
 class Fragment(BaseModel):
     """Everything one file contributes to the pipeline graph."""
 
@@ -219,3 +265,6 @@ class Fragment(BaseModel):
     functions: tuple[FunctionFacts, ...] = ()
     graphs: tuple[Graph, ...] = ()
     run_sites: tuple[RunSite, ...] = ()
+    retries: tuple[Retry, ...] = ()
+    fan_outs: tuple[FanOut, ...] = ()
+    loops: tuple[Loop, ...] = ()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import stat
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,9 @@ class SourceText:
 
 def read_bytes(path: Path) -> bytes | ReadProblem:
     try:
+        # Opening a FIFO blocks until a writer appears, and a device may never end: read regular files only.
+        if not stat.S_ISREG(path.stat().st_mode):
+            return ReadProblem("unreadable", "cannot read file: not a regular file")
         return path.read_bytes()
     except OSError as error:
         return ReadProblem("unreadable", f"cannot read file: {error.strerror or error}")

@@ -6,6 +6,10 @@ cannot carry a comment (JSON, binary files, dangling symlinks) are covered by an
 case directory, in concise form (``path:row:col: CODE``, message omitted); when it exists it is the
 whole, exact expectation, columns included.
 
+Related locations (the requests that go through an unbounded client, the other writer of a key) are
+checked when a case opts in by marking any of them with ``# related: AGL101``: from then on the
+case's related locations must match its ``# related:`` marks exactly, as (path, row, code).
+
 Nothing here knows about a particular rule: adding a rule means adding its fixture folders only.
 """
 
@@ -21,7 +25,7 @@ from agentlint import registry
 from agentlint.api import check
 from agentlint.config import Settings
 from agentlint.engine import RunResult
-from agentlint.findings import Finding
+from agentlint.findings import Finding, Location
 from agentlint.rule import Rule
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +36,9 @@ CASE_PREFIXES = ("bad-", "ok-")
 NON_CASE_DIRS = frozenset({"fixed"})
 
 _RULE_DIR = re.compile(r"^(?P<code>AGL\d{3})-(?P<name>[a-z0-9-]+)$")
-_INLINE = re.compile(r"#\s*expect:\s*(?P<codes>AGL\d{3}(?:\s*,\s*AGL\d{3})*)")
+_CODES = r"(?P<codes>AGL\d{3}(?:\s*,\s*AGL\d{3})*)"
+_INLINE = re.compile(r"#\s*expect:\s*" + _CODES)
+_RELATED = re.compile(r"#\s*related:\s*" + _CODES)
 _CONCISE = re.compile(r"^(?P<path>.+?):(?P<row>\d+):(?P<column>\d+):\s+(?P<code>AGL\d{3})\b")
 
 # (path, row, code) for inline marks; (path, row, column, code) for expected.txt entries.
@@ -96,27 +102,32 @@ def rule_for_dir(rule_dir: Path) -> type[Rule] | str:
 
 
 def project_files(directory: Path) -> Iterable[Path]:
-    """Every file in a case, dangling symlinks included (they are what AGL003 fixtures are about)."""
+    """Every file in a case, in a stable order; symlinks (dangling ones too) are listed, not followed."""
     for folder, subdirs, files in os.walk(directory):
         subdirs.sort()
         for name in sorted(files):
             yield Path(folder) / name
 
 
-def inline_marks(directory: Path) -> set[Mark]:
-    """``# expect:`` comments in every regular file of the case. Files are decoded leniently so an
-    undecodable or broken file can still say what it expects. Symlinks are skipped: the engine reports
-    a linked file under one of its paths only, so such expectations belong in ``expected.txt``."""
+def inline_marks(directory: Path, pattern: re.Pattern[str] = _INLINE) -> set[Mark]:
+    """``# expect:`` comments (or another mark ``pattern``) in every regular file of the case. Files
+    are decoded leniently so an undecodable or broken file can still say what it expects. Symlinks are
+    skipped: the engine reports a linked file under one of its paths only, so such expectations belong
+    in ``expected.txt``."""
     marks: set[Mark] = set()
     for path in project_files(directory):
         if path.name == EXPECTED_FILE or path.is_symlink() or not path.is_file():
             continue
         relative = path.relative_to(directory).as_posix()
         for row, line in enumerate(source_lines(path), start=1):
-            for match in _INLINE.finditer(line):
+            for match in pattern.finditer(line):
                 for code in match["codes"].split(","):
                     marks.add((relative, row, code.strip()))
     return marks
+
+
+def related_marks(directory: Path) -> set[Mark]:
+    return inline_marks(directory, _RELATED)
 
 
 def source_lines(path: Path) -> list[str]:
@@ -164,15 +175,17 @@ def compare(case: FixtureCase, result: RunResult) -> list[str]:
     """Everything wrong with a case's result, as lines for a failure message; empty when it passes."""
     problems = [f"internal error: {error}" for error in result.internal_errors]
     snapshot = expected_entries(case.path)
-    marks = inline_marks(case.path)
+    marks, related = inline_marks(case.path), related_marks(case.path)
     if not case.is_bad:
-        if marks or snapshot:
-            problems.append("an ok-* case must not carry expectations (`# expect:` marks or expected.txt entries)")
+        if marks or snapshot or related:
+            problems.append("an ok-* case must not carry expectations (`# expect:`/`# related:` marks, expected.txt)")
         return problems + [f"unexpected: {concise(f)}" for f in result.findings]
     if snapshot is not None:
         problems += _against_snapshot(snapshot, marks, result.findings)
     else:
         problems += _against_marks(case.path, marks, result.findings)
+    if related:
+        problems += _against_related(case.path, related, result.findings)
     if not result.findings and not problems:
         problems.append("a bad-* case must produce at least one finding; mark it with `# expect: CODE`")
     return problems
@@ -194,11 +207,36 @@ def _against_marks(directory: Path, marks: set[Mark], findings: list[Finding]) -
     return problems + [f"unexpected: {concise(f)}" for f in findings if _mark(f) not in marks]
 
 
+def _against_related(directory: Path, marks: set[Mark], findings: list[Finding]) -> list[str]:
+    """(path, row, code) of every related location against the ``# related:`` marks."""
+    actual = {
+        (item.location.path, item.location.start.row, finding.code): (finding, item.message)
+        for finding in findings
+        for item in finding.related
+    }
+    problems = [
+        f"missing related: {p}:{r}: {c}{_quote(directory / p, r)}" for p, r, c in sorted(marks - actual.keys())
+    ]
+    return problems + [
+        f"unexpected related: {p}:{r}: {c} {message!r} of {concise(finding)}"
+        for (p, r, c), (finding, message) in sorted(actual.items(), key=lambda item: item[0])
+        if (p, r, c) not in marks
+    ]
+
+
 def report(case: FixtureCase, result: RunResult, problems: list[str]) -> str:
     """A failure message that shows the diff first and the full output second."""
     lines = [f"fixture {case.id} ({case.path}):", *(f"  {problem}" for problem in problems), "actual findings:"]
-    lines += [f"  {concise(f)}" for f in result.findings] or ["  (none)"]
+    for finding in result.findings:
+        lines.append(f"  {concise(finding)}")
+        lines += [f"      related: {_where(item.location)} {item.message}" for item in finding.related]
+    if not result.findings:
+        lines.append("  (none)")
     return "\n".join(lines)
+
+
+def _where(location: Location) -> str:
+    return f"{location.path}:{location.start.row}:{location.start.column}"
 
 
 def _quote(path: Path, row: int) -> str:

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from agentlint.engine import RunResult
-from agentlint.findings import Finding, Location, Severity
+from agentlint.findings import Finding, Location, RelatedLocation, Severity
 from fixture_harness import (
     FIXTURES_ROOT,
     FixtureCase,
@@ -54,10 +54,11 @@ def test_fixtures_exist() -> None:
 # The harness itself: a harness that silently passes everything would make every fixture meaningless.
 
 
-def _finding(path: str, row: int, column: int, code: str = "AGL101") -> Finding:
+def _finding(path: str, row: int, column: int, code: str = "AGL101", related: tuple[int, ...] = ()) -> Finding:
     return Finding(
         code=code, name="fake", message="fake message", severity=Severity.ERROR,
         location=Location.at(path, row, column),
+        related=tuple(RelatedLocation(location=Location.at(path, r, 1), message="waits on it") for r in related),
     )
 
 
@@ -115,4 +116,16 @@ def test_bad_case_without_findings_fails_and_ok_case_with_findings_fails(tmp_pat
     assert compare(FixtureCase(bad.parent, bad), _result()) != []
     assert compare(FixtureCase(ok.parent, ok), _result(_finding("a.py", 1, 1))) == [
         "unexpected: a.py:1:1: AGL101 fake message"
+    ]
+
+
+def test_related_marks_are_opt_in_and_exact(tmp_path: Path) -> None:
+    case_dir = tmp_path / "AGL101-http-call-without-timeout" / "bad-client"
+    case_dir.mkdir(parents=True)
+    (case_dir / "a.py").write_text("c = Client(timeout=None)  # expect: AGL101\nc.get(u)  # related: AGL101\nc.post(u)\n")
+    case = FixtureCase(case_dir.parent, case_dir)
+    assert compare(case, _result(_finding("a.py", 1, 1, related=(2,)))) == []
+    assert compare(case, _result(_finding("a.py", 1, 1, related=(3,)))) == [
+        "missing related: a.py:2: AGL101   | c.get(u)  # related: AGL101",
+        "unexpected related: a.py:3: AGL101 'waits on it' of a.py:1:1: AGL101 fake message",
     ]

@@ -380,16 +380,16 @@ def test_unused_suppression_is_reported(tmp_path: Path) -> None:
 
 def test_partly_used_suppression_names_the_unused_code(tmp_path: Path) -> None:
     (tmp_path / "agentlint.toml").write_text("")
-    (tmp_path / "a.py").write_text(HTTP.format(comment="  # agentlint: ignore[AGL101, AGL301]"))
+    (tmp_path / "a.py").write_text(HTTP.format(comment="  # agentlint: ignore[AGL101, AGL006]"))
     findings = api.check([tmp_path]).findings
     assert [(f.code, f.message) for f in findings] == [
-        ("AGL005", "unused suppression: `AGL301` suppressed nothing here")
+        ("AGL005", "unused suppression: `AGL006` suppressed nothing here")
     ]
 
 
 def test_malformed_suppression_is_reported_and_the_finding_stays(tmp_path: Path) -> None:
     assert run(tmp_path, {"a.py": HTTP.format(comment="  # agentlint: ignore")}) == [
-        ("a.py", 5, "AGL004"), ("a.py", 5, "AGL101"),
+        ("a.py", 5, "AGL101"), ("a.py", 5, "AGL004"),  # sorted by column: the call, then the comment
     ]
 
 
@@ -430,8 +430,11 @@ def test_unused_suppression_can_itself_be_suppressed_by_file_ignore(tmp_path: Pa
 
 
 def test_yaml_suppression_through_a_run(tmp_path: Path) -> None:
-    yaml_text = "researcher:\n  # agentlint: ignore[AGL001]\n  backstory: [unclosed\nwriter:\n  role: w\n"
+    # The parser reports the error at row 4, inside the block of the key the comment precedes.
+    yaml_text = "researcher:\n  # agentlint: ignore[AGL001]\n  backstory: a\n   bad: x\nwriter:\n  role: w\n"
     assert run(tmp_path, {"config/agents.yaml": yaml_text}) == []
-    broken = "researcher:\n  backstory: [unclosed\n  x: # agentlint: ignore[bogus]\n"
+    unsuppressed = yaml_text.replace("  # agentlint: ignore[AGL001]\n", "")
+    assert run(tmp_path, {"config/agents.yaml": unsuppressed}) == [("config/agents.yaml", 3, "AGL001")]
+    broken = "researcher:\n  backstory: a: b\n  x: 1  # agentlint: ignore[bogus]\n"
     codes = [code for _, _, code in run(tmp_path, {"config/agents.yaml": broken})]
     assert sorted(codes) == ["AGL001", "AGL004"]

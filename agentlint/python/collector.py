@@ -43,6 +43,7 @@ class CallSite:
     node: cst.Call
     scope: Scope
     wrappers: tuple[Wrapper, ...]
+    loops: tuple[cst.For | cst.While, ...] = ()  # enclosing loops within the same function, outermost first
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class ModuleFacts:
     bound_names: dict[int, str] = field(default_factory=dict)
     definitions: list[Scope] = field(default_factory=list)  # every def and class, in source order
     returns: dict[int, list[cst.Return]] = field(default_factory=dict)  # by id of the function's scope
+    context_managers: dict[int, list[cst.BaseExpression]] = field(default_factory=dict)  # ``with X`` by scope id
+    while_loops: list[tuple[cst.While, Scope]] = field(default_factory=list)
 
 
 class Collector(cst.CSTVisitor):
@@ -74,7 +77,8 @@ class Collector(cst.CSTVisitor):
         self._package = package
         self._scope = self.facts.module
         self._wrappers: tuple[Wrapper, ...] = ()
-        self._saved_wrappers: list[tuple[Wrapper, ...]] = []
+        self._loops: tuple[cst.For | cst.While, ...] = ()
+        self._saved: list[tuple[tuple[Wrapper, ...], tuple[cst.For | cst.While, ...]]] = []
         self._pushed: dict[int, int] = {}
         self._globals: dict[int, set[str]] = {}
 
@@ -90,13 +94,13 @@ class Collector(cst.CSTVisitor):
             self.facts.definitions.append(scope)
         self._scope = scope
         if kind == "function":
-            self._saved_wrappers.append(self._wrappers)
-            self._wrappers = ()
+            self._saved.append((self._wrappers, self._loops))
+            self._wrappers, self._loops = (), ()
         return scope
 
     def _leave(self) -> None:
         if self._scope.kind == "function":
-            self._wrappers = self._saved_wrappers.pop()
+            self._wrappers, self._loops = self._saved.pop()
         assert self._scope.parent is not None
         self._scope = self._scope.parent
 
@@ -183,6 +187,17 @@ class Collector(cst.CSTVisitor):
 
     def visit_For(self, node: cst.For) -> None:
         self._bind_target(node.target, None)
+        self._loops = (*self._loops, node)
+
+    def leave_For(self, original_node: cst.For) -> None:
+        self._loops = self._loops[:-1]
+
+    def visit_While(self, node: cst.While) -> None:
+        self.facts.while_loops.append((node, self._scope))
+        self._loops = (*self._loops, node)
+
+    def leave_While(self, original_node: cst.While) -> None:
+        self._loops = self._loops[:-1]
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         self._bind_target(node.target, None)
@@ -220,6 +235,7 @@ class Collector(cst.CSTVisitor):
     def visit_With(self, node: cst.With) -> None:
         pushed = 0
         for item in node.items:
+            self.facts.context_managers.setdefault(id(self._scope), []).append(item.item)
             wrapper = self._wrapper(item.item)
             if wrapper is not None:
                 self._wrappers = (*self._wrappers, wrapper)
@@ -234,7 +250,7 @@ class Collector(cst.CSTVisitor):
             self._wrappers = self._wrappers[:-pushed]
 
     def visit_Call(self, node: cst.Call) -> None:
-        self.facts.calls.append(CallSite(node, self._scope, self._wrappers))
+        self.facts.calls.append(CallSite(node, self._scope, self._wrappers, self._loops))
         wrapper = self._wrapper(node)
         if wrapper is not None:
             self._wrappers = (*self._wrappers, wrapper)

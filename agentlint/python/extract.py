@@ -15,17 +15,17 @@ import warnings
 import libcst as cst
 
 from agentlint.ir import Fragment
-from agentlint.python import clients, http, langgraph, llm
+from agentlint.python import clients, concurrency, functions, http, langgraph, llm, loops
 from agentlint.python.collector import Collector, ModuleFacts
 from agentlint.python.context import ExtractionContext
 from agentlint.python.scopes import Scope
 from agentlint.python.values import Evaluator
 
-UNDERSTOOD_MODULES = (*http.MODULES, *llm.MODULES, *langgraph.MODULES)
+UNDERSTOOD_MODULES = (*http.MODULES, *llm.MODULES, *langgraph.MODULES, *concurrency.MODULES)
 _PREFILTER = re.compile(r"\b(?:%s)\b" % "|".join(UNDERSTOOD_MODULES))
 # Node functions often live in modules that never import langgraph; they take and return state.
 _GRAPH_HINT = re.compile(r"langgraph|\bstate\b")
-_CANONICAL = {**http.CANONICAL, **llm.CANONICAL, **langgraph.CANONICAL}
+_CANONICAL = {**http.CANONICAL, **llm.CANONICAL, **langgraph.CANONICAL, **concurrency.CANONICAL}
 _CLIENTS = http.CATALOG | llm.CATALOG
 
 
@@ -75,7 +75,8 @@ def extract_python(path: str, text: str, module: str | None = None) -> Fragment:
         ctx = ExtractionContext(path, tree, facts, evaluator)
         found_clients, calls = clients.extract(ctx, _CLIENTS)
         socket_default = http.socket_default_timeout(ctx)
-        schemas, functions, graphs, runs = langgraph.extract(ctx) if _GRAPH_HINT.search(text) else ((), (), (), ())
+        graph_aware = bool(_GRAPH_HINT.search(text))
+        schemas, graphs, runs = langgraph.extract(ctx) if graph_aware else ((), (), ())
         return Fragment(
             path=path,
             module=name,
@@ -84,9 +85,12 @@ def extract_python(path: str, text: str, module: str | None = None) -> Fragment:
             socket_default_timeout=ctx.locate(socket_default) if socket_default is not None else None,
             exports=_exports(facts),
             schemas=tuple(schemas),
-            functions=tuple(functions),
+            functions=tuple(functions.facts(ctx, calls, graph_aware)),
             graphs=tuple(graphs),
             run_sites=tuple(runs),
+            retries=tuple(concurrency.retries(ctx)),
+            fan_outs=tuple(concurrency.fan_outs(ctx, calls)),
+            loops=tuple(loops.loops(ctx, calls)),
         )
     except RecursionError:
         raise UnanalysableError("expressions are nested too deeply for agentlint to analyse") from None

@@ -17,7 +17,6 @@ from agentlint.ir import (
     Bound,
     BoundStatus,
     ConditionalEdge,
-    FunctionFacts,
     Graph,
     GraphEdge,
     GraphNode,
@@ -77,12 +76,11 @@ _COUNTER = re.compile(r"(?:^|_)(?:remaining|last|iterations?|attempts?|counts?|c
 _COMPARED_NUMBER = re.compile(r"(?:[<>]=?|==|!=)\s*-?\d|\d\s*(?:[<>]=?|==|!=)|\blen\(")
 
 
-def extract(ctx: ExtractionContext) -> tuple[list[StateSchema], list[FunctionFacts], list[Graph], list[RunSite]]:
+def extract(ctx: ExtractionContext) -> tuple[list[StateSchema], list[Graph], list[RunSite]]:
     schemas = [schema for scope in ctx.facts.definitions if scope.kind == "class"
                for schema in [_schema(ctx, scope)] if schema is not None]
-    functions = [_function(ctx, scope) for scope in ctx.facts.definitions if scope.kind == "function"]
     graphs, runs = _graphs(ctx)
-    return schemas, functions, graphs, runs
+    return schemas, graphs, runs
 
 
 # state schemas ------------------------------------------------------------------------------------
@@ -132,7 +130,9 @@ def _reducer(ctx: ExtractionContext, annotation: cst.BaseExpression, scope: Scop
 
 
 # functions: writes, routing ---------------------------------------------------------------------
-def _function(ctx: ExtractionContext, scope: Scope) -> FunctionFacts:
+def routing(ctx: ExtractionContext, scope: Scope) -> tuple[Writes, Router | None, tuple[str, ...]]:
+    """What a function does as a graph node or router: the state keys it returns, where it routes,
+    and its ``Command(goto=...)`` targets."""
     node = scope.node
     assert isinstance(node, cst.FunctionDef)
     returns = ctx.facts.returns.get(id(scope), [])
@@ -169,14 +169,7 @@ def _function(ctx: ExtractionContext, scope: Scope) -> FunctionFacts:
             send_data_dependent=send_data_dependent, send_capped=send_capped,
             external_exit=_external_exit(ctx, scope),
         )
-    return FunctionFacts(
-        id=scope.dotted,
-        location=ctx.locate(node.name),
-        asynchronous=node.asynchronous is not None,
-        writes=Writes(keys=tuple(dict.fromkeys(keys)), complete=complete),
-        router=router,
-        command_gotos=tuple(dict.fromkeys(gotos)),
-    )
+    return Writes(keys=tuple(dict.fromkeys(keys)), complete=complete), router, tuple(dict.fromkeys(gotos))
 
 
 def _returned_keys(ctx: ExtractionContext, value: cst.BaseExpression, scope: Scope) -> list[str] | None:

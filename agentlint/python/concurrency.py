@@ -1,0 +1,226 @@
+"""Retries (tenacity, backoff) and fan-out (``asyncio.gather`` over a comprehension, ``create_task``
+in a loop): how many times and how widely a call can be multiplied.
+
+Facts from ``shared/frameworks.md`` section 9, checked against the libraries: tenacity's default
+``stop`` is ``stop_never``; backoff's ``max_tries`` and ``max_time`` default to ``None`` (retry forever);
+asyncio's ``gather``/``TaskGroup``/``create_task`` have no concurrency cap.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from agentlint.ir import Bound, BoundStatus, Call, FanOut, Provenance, Retry
+from agentlint.python.bounds import Given, code, explicit, find_argument, is_none
+from agentlint.python.collector import CallSite
+from agentlint.python.context import ExtractionContext
+from agentlint.python.functions import SEMAPHORE_LIKE
+from agentlint.python.scopes import Scope
+from agentlint.python.values import UNKNOWN, Instance, Literal, ModuleRef
+
+MODULES = ("tenacity", "backoff", "asyncio", "anyio")
+CANONICAL = {
+    "tenacity.asyncio.AsyncRetrying": "tenacity.AsyncRetrying",
+    "tenacity.stop.stop_never": "tenacity.stop_never",
+    "tenacity.stop.stop_after_attempt": "tenacity.stop_after_attempt",
+    "tenacity.stop.stop_after_delay": "tenacity.stop_after_delay",
+    "asyncio.tasks.gather": "asyncio.gather",
+    "asyncio.taskgroups.TaskGroup": "asyncio.TaskGroup",
+}
+TENACITY = frozenset({"tenacity.retry", "tenacity.Retrying", "tenacity.AsyncRetrying"})
+BACKOFF = frozenset({"backoff.on_exception", "backoff.on_predicate"})
+GATHERS = frozenset({"asyncio.gather", "asyncio.wait", "asyncio.as_completed"})
+SPAWNS = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
+
+
+def retries(ctx: ExtractionContext) -> list[Retry]:
+    found = []
+    for scope in ctx.facts.definitions:
+        if scope.kind != "function":
+            continue
+        node = scope.node
+        assert isinstance(node, cst.FunctionDef)
+        for decorator in node.decorators:
+            retry = _retry(ctx, decorator.decorator, scope.parent or scope, scope.dotted)
+            if retry is not None:
+                found.append(retry)
+    for site in ctx.facts.calls:
+        if ctx.evaluator.qualified_name(site.node.func, site.scope) in ("tenacity.Retrying", "tenacity.AsyncRetrying"):
+            retry = _retry(ctx, site.node, site.scope, None)
+            if retry is not None:
+                found.append(retry)
+    return found
+
+
+def _retry(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope, target: str | None) -> Retry | None:
+    call = expr if isinstance(expr, cst.Call) else None
+    mechanism = ctx.evaluator.qualified_name(call.func if call else expr, scope)
+    if mechanism in TENACITY:
+        stop = _tenacity_stop(ctx, call, scope)
+    elif mechanism in BACKOFF and call is not None:
+        stop = _backoff_stop(ctx, call, scope)
+    else:
+        return None
+    return Retry(id=f"{target or scope.qualname}:{mechanism}", mechanism=mechanism, location=ctx.locate(expr),
+                 stop=stop, target=target)
+
+
+def _tenacity_stop(ctx: ExtractionContext, call: cst.Call | None, scope: Scope) -> Bound:
+    never = Bound(status=BoundStatus.UNBOUNDED, provenance=Provenance.DEFAULT,
+                  detail="tenacity retries forever when no `stop=` is given")
+    if call is None:
+        return never
+    found = find_argument(ctx, call, scope, "stop")
+    if found is UNKNOWN:
+        return Bound.unknown("`stop` may come from `**kwargs` that could not be resolved")
+    if found is None:
+        return never
+    assert isinstance(found, Given)
+    status = _stop_status(ctx, found.expr, found.scope)
+    if status is BoundStatus.UNKNOWN:
+        return Bound.unknown(f"`stop={code(found.expr)}` could not be resolved statically")
+    detail = f"`stop={code(found.expr)}`" + (" never stops" if status is BoundStatus.UNBOUNDED else "")
+    return explicit(ctx, found, status, detail)
+
+
+def _stop_status(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope) -> BoundStatus:
+    """tenacity's stop algebra: ``a | b`` stops when either does, ``a & b`` only when both do."""
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, (cst.BitOr, cst.BitAnd)):
+        left, right = _stop_status(ctx, expr.left, scope), _stop_status(ctx, expr.right, scope)
+        pair = {left, right}
+        if isinstance(expr.operator, cst.BitOr):
+            return BoundStatus.BOUNDED if BoundStatus.BOUNDED in pair else (
+                BoundStatus.UNKNOWN if BoundStatus.UNKNOWN in pair else BoundStatus.UNBOUNDED)
+        return BoundStatus.UNBOUNDED if BoundStatus.UNBOUNDED in pair else (
+            BoundStatus.UNKNOWN if BoundStatus.UNKNOWN in pair else BoundStatus.BOUNDED)
+    value = ctx.evaluator.evaluate(expr, scope)
+    if isinstance(value, ModuleRef) and value.qualified == "tenacity.stop_never":
+        return BoundStatus.UNBOUNDED
+    if isinstance(value, Instance) and value.kind.startswith("tenacity.stop_"):
+        return BoundStatus.BOUNDED
+    return BoundStatus.UNKNOWN
+
+
+def _backoff_stop(ctx: ExtractionContext, call: cst.Call, scope: Scope) -> Bound:
+    uncertain = False
+    for keyword in ("max_tries", "max_time"):
+        found = find_argument(ctx, call, scope, keyword)
+        if found is UNKNOWN:
+            uncertain = True
+        elif isinstance(found, Given) and not is_none(ctx.evaluator.evaluate(found.expr, found.scope)):
+            return explicit(ctx, found, BoundStatus.BOUNDED, f"`{keyword}={code(found.expr)}`")
+    if uncertain:
+        return Bound.unknown("`max_tries`/`max_time` may come from `**kwargs` that could not be resolved")
+    return Bound(status=BoundStatus.UNBOUNDED, provenance=Provenance.DEFAULT,
+                 detail="backoff retries forever when neither `max_tries` nor `max_time` is given")
+
+
+def fan_outs(ctx: ExtractionContext, calls: list[Call]) -> list[FanOut]:
+    by_node = {(call.location.start.row, call.location.start.column): call for call in calls}
+    found = []
+    for site in ctx.facts.calls:
+        mechanism = ctx.evaluator.qualified_name(site.node.func, site.scope)
+        if mechanism in GATHERS:
+            fan_out = _gather(ctx, site, mechanism, by_node)
+        elif mechanism in SPAWNS or _is_task_group_spawn(ctx, site):
+            fan_out = _spawn_in_loop(ctx, site, mechanism or "asyncio.TaskGroup.create_task", by_node)
+        else:
+            continue
+        if fan_out is not None:
+            found.append(fan_out)
+    return found
+
+
+def _is_task_group_spawn(ctx: ExtractionContext, site: CallSite) -> bool:
+    func = site.node.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value == "create_task"):
+        return False
+    owner = ctx.evaluator.evaluate(func.value, site.scope)
+    return isinstance(owner, Instance) and owner.kind in ("asyncio.TaskGroup", "anyio.create_task_group")
+
+
+def _gather(ctx: ExtractionContext, site: CallSite, mechanism: str, by_node: dict) -> FanOut | None:  # type: ignore[type-arg]
+    starred = [arg.value for arg in site.node.args if arg.star == "*"]
+    positional = [arg.value for arg in site.node.args if not arg.star and arg.keyword is None]
+    source = starred[0] if starred else positional[0] if positional and mechanism != "asyncio.gather" else None
+    if source is None:
+        return None  # ``gather(a(), b())``: a fixed set of awaitables
+    comprehension = _comprehension(ctx, source, site.scope)
+    if comprehension is None:
+        return _fan_out(ctx, site, mechanism, BoundStatus.UNKNOWN, None, site.scope, by_node)
+    element, iterable, scope = comprehension
+    return _fan_out(ctx, site, mechanism, _width(ctx, iterable, scope), element, scope, by_node, iterable)
+
+
+def _spawn_in_loop(ctx: ExtractionContext, site: CallSite, mechanism: str, by_node: dict) -> FanOut | None:  # type: ignore[type-arg]
+    loops = [loop for loop in site.loops if isinstance(loop, cst.For)]
+    if not loops or not site.node.args:
+        return None
+    iterable = loops[-1].iter
+    return _fan_out(ctx, site, mechanism, _width(ctx, iterable, site.scope), site.node.args[0].value, site.scope,
+                    by_node, iterable)
+
+
+def _comprehension(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope):  # type: ignore[no-untyped-def]
+    """(element, iterable, scope) of a comprehension given directly or bound to a name once."""
+    if isinstance(expr, cst.Name):
+        bindings = scope.lookup(expr.value)
+        if len(bindings) == 1 and bindings[0].kind == "assign" and bindings[0].node is not None:
+            return _comprehension(ctx, bindings[0].node, bindings[0].scope or scope)
+        return None
+    if isinstance(expr, (cst.ListComp, cst.GeneratorExp, cst.SetComp)) and expr.for_in.inner_for_in is None:
+        return expr.elt, expr.for_in.iter, scope
+    return None
+
+
+def _width(ctx: ExtractionContext, iterable: cst.BaseExpression, scope: Scope) -> BoundStatus:
+    if isinstance(iterable, (cst.List, cst.Tuple, cst.Set)):
+        return BoundStatus.BOUNDED
+    if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value == "range":
+        values = [ctx.evaluator.evaluate(arg.value, scope) for arg in iterable.args]
+        return BoundStatus.BOUNDED if all(isinstance(v, Literal) for v in values) else BoundStatus.UNBOUNDED
+    if isinstance(ctx.evaluator.evaluate(iterable, scope), Literal):
+        return BoundStatus.BOUNDED
+    return BoundStatus.UNBOUNDED
+
+
+def _fan_out(
+    ctx: ExtractionContext, site: CallSite, mechanism: str, width: BoundStatus,
+    element: cst.BaseExpression | None, scope: Scope, by_node: dict, iterable: cst.BaseExpression | None = None,  # type: ignore[type-arg]
+) -> FanOut:
+    work: list[str] = []
+    spawns = None
+    if isinstance(element, cst.Await):
+        element = element.expression
+    if isinstance(element, cst.Call):
+        position = ctx.locate(element)
+        direct = by_node.get((position.start.row, position.start.column))
+        if direct is not None:
+            work.append(direct.target)
+        else:
+            spawns = ctx.evaluator.qualified_name(element.func, scope)
+    return FanOut(
+        id=f"{site.scope.qualname}->{mechanism}",
+        mechanism=mechanism,
+        location=ctx.locate(site.node),
+        scope=site.scope.qualname,
+        width=width,
+        cap=_cap(ctx, element, iterable),
+        work=tuple(work),
+        spawns=spawns,
+    )
+
+
+def _cap(ctx: ExtractionContext, element: cst.BaseExpression | None, iterable: cst.BaseExpression | None) -> Bound:
+    if iterable is not None and isinstance(iterable, cst.Subscript) and iterable.slice:
+        index = iterable.slice[0].slice
+        if isinstance(index, cst.Slice) and index.upper is not None:
+            return Bound(status=BoundStatus.BOUNDED, provenance=Provenance.EXPLICIT,
+                         detail=f"the items are sliced: `{code(iterable)}`", source=ctx.locate(iterable))
+    if isinstance(element, cst.Call) and any(
+        SEMAPHORE_LIKE.search(code(arg.value)) for arg in element.args
+    ):
+        return Bound(status=BoundStatus.BOUNDED, provenance=Provenance.EXPLICIT,
+                     detail="a semaphore is passed to each branch", source=ctx.locate(element))
+    return Bound(status=BoundStatus.UNBOUNDED, provenance=Provenance.DEFAULT,
+                 detail="asyncio starts every branch at once")
