@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from agentlint import globs
 from agentlint.findings import Severity
 
 if sys.version_info >= (3, 11):
@@ -53,6 +54,20 @@ class Settings(BaseModel):
     fail_on: Severity = Severity.INFO
     output_format: OutputFormat = "full"
     options: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("include", "exclude", "extend_exclude")
+    @classmethod
+    def _valid_globs(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in patterns:
+            globs.check(pattern)
+        return patterns
+
+    @field_validator("per_file_ignores")
+    @classmethod
+    def _valid_glob_keys(cls, table: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for pattern in table:
+            globs.check(pattern)
+        return table
 
     @property
     def all_excludes(self) -> tuple[str, ...]:

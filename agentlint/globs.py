@@ -43,7 +43,15 @@ def _compile(pattern: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(char))
         i += 1
-    return re.compile("".join(out) + r"\Z")
+    try:
+        return re.compile("".join(out) + r"\Z")
+    except re.error as error:  # `[z-a]`, `[]`: a config error, not a crash in the middle of the walk
+        raise ValueError(f"invalid glob pattern `{pattern}`: {error.msg}") from None
+
+
+def check(pattern: str) -> None:
+    """Raise ``ValueError`` for a pattern that cannot be compiled, so config loading can reject it."""
+    _compile(pattern.rstrip("/").removeprefix("./"))
 
 
 def matches(pattern: str, relative_path: str) -> bool:

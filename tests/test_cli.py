@@ -132,6 +132,8 @@ def test_default_path_is_the_current_directory(project: Path) -> None:
         pytest.param("agentlint.toml", '[per-file-ignores]\n"a.py" = ["AGL99"]\n',
                      ["per-file-ignores", "`AGL99`"], id="unknown-per-file-ignore"),
         pytest.param("pyproject.toml", "[tool]\nagentlint = 1\n", ["[tool.agentlint] must be a table"], id="table-not-table"),
+        pytest.param("agentlint.toml", 'extend-exclude = ["gen/[z-a]"]\n', ["`extend-exclude`", "`gen/[z-a]`"],
+                     id="invalid-glob"),
         pytest.param("pyproject.toml", '[tool.agentlint]\nselect = ["AGL1"\n', ["invalid TOML"], id="broken-pyproject-with-table"),
     ],
 )
@@ -222,10 +224,10 @@ def test_internal_error_exits_2_and_other_files_are_still_reported(
 
     real = engine.extract_python
 
-    def flaky(path: str, text: str):
+    def flaky(path: str, *args, **kwargs):
         if path == "boom.py":
             raise KeyError("simulated agentlint bug")
-        return real(path, text)
+        return real(path, *args, **kwargs)
 
     monkeypatch.setattr(engine, "extract_python", flaky)
     write(project, {"app.py": HTTP_BAD, "boom.py": HTTP_OK})

@@ -215,6 +215,9 @@ def test_kebab_case_keys() -> None:
         ({"respect-gitignore": "maybe"}, "invalid value for `respect-gitignore`"),
         ({"per-file-ignores": ["a.py"]}, "invalid value for `per-file-ignores`"),
         ({"options": {"http-call-without-timeout": 3}}, "invalid value for `options.http-call-without-timeout`"),
+        ({"exclude": ["[z-a]"]}, "invalid value for `exclude`: Value error, invalid glob pattern `[z-a]`"),
+        ({"include": ["src/[]"]}, "invalid value for `include`"),
+        ({"per-file-ignores": {"[b-a].py": ["AGL1"]}}, "invalid value for `per-file-ignores`"),
     ],
 )
 def test_invalid_tables(table: dict, message: str) -> None:

@@ -67,6 +67,19 @@ def test_glob_matches(pattern: str, path: str, expected: bool) -> None:
     assert globs.matches(pattern, path) is expected
 
 
+@pytest.mark.parametrize("pattern", ["[z-a]", "[]", "[!]", "src/[]x]"])
+def test_invalid_glob_is_a_value_error(pattern: str) -> None:
+    with pytest.raises(ValueError, match="invalid glob pattern"):
+        globs.check(pattern)
+    with pytest.raises(ValueError):
+        globs.matches(pattern, "a.py")
+
+
+def test_valid_globs_pass_the_check() -> None:
+    for pattern in ("*.py", "src/**", "[!_]*.py", "build/", "./x", "[a-z]"):
+        globs.check(pattern)
+
+
 def test_matches_any() -> None:
     assert globs.matches_any(("*.md", "*.py"), "a/b.py")
     assert not globs.matches_any((), "a/b.py")

@@ -202,6 +202,18 @@ class _Route:
 
 def _route(ctx: ExtractionContext, value: cst.BaseExpression, scope: Scope) -> _Route | None:
     """The node names, ``END`` or ``Send``s a return statement routes to; ``None`` when unreadable."""
+    if isinstance(value, cst.IfExp):
+        branches = [_route(ctx, branch, scope) for branch in (value.body, value.orelse)]
+        if any(branch is None for branch in branches):
+            return None
+        merged = _Route()
+        for branch in branches:
+            assert branch is not None
+            merged.targets += branch.targets
+            merged.sends += branch.sends
+            merged.send_data_dependent |= branch.send_data_dependent
+            merged.send_capped |= branch.send_capped
+        return merged
     route = _Route()
     if isinstance(value, (cst.ListComp, cst.GeneratorExp)) and _is_send(ctx, value.elt, scope):
         route.sends.append(_node_name(ctx, value.elt.args[0].value, scope) or "?")  # type: ignore[attr-defined]
