@@ -49,7 +49,10 @@ def parse(kind: str, text: str) -> object:
         try:
             return list(yaml.load_all(text, Loader=_YAML_LOADER))
         except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
+            # At the end of the stream the problem mark is past the last line; the context mark says
+            # where the unterminated construct (a quote, a flow list) began.
+            at_end = "end of stream" in str(error.problem or "")
+            mark = (error.context_mark if at_end and error.context_mark else None) or error.problem_mark or error.context_mark
             message = f"{error.problem or error.context or 'invalid YAML'}".strip()
             raise DataSyntaxError(message, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1) from None
         except yaml.YAMLError as error:

@@ -83,6 +83,9 @@ def _analyse(outcome: FileOutcome, path: Path, kind: str, override: str | None) 
     else:
         raw = sources.read_bytes(path)
         decoded = raw if isinstance(raw, sources.ReadProblem) else sources.decode(raw, python=kind == "python")
+        if isinstance(decoded, sources.ReadProblem) and not isinstance(raw, sources.ReadProblem) and kind != "python" \
+                and not data.claims(outcome.path, raw.decode("utf-8", errors="replace")):
+            return  # a data file agentlint does not read (an image named .json, a latin-1 i18n table)
         if isinstance(decoded, sources.ReadProblem):
             code = "AGL003" if decoded.kind == "unreadable" else "AGL002"
             outcome.problems.append(Problem(code, decoded.message, decoded.row, decoded.column))
@@ -99,7 +102,7 @@ def _analyse(outcome: FileOutcome, path: Path, kind: str, override: str | None) 
     except (PythonSyntaxError, data.DataSyntaxError) as error:
         outcome.problems.append(Problem("AGL001", f"{kind_label(kind)} syntax error: {error.message}", error.row, error.column))
     except UnanalysableError as error:
-        outcome.problems.append(Problem("AGL006", str(error)))
+        outcome.problems.append(Problem("AGL006", str(error), error.row))
 
 
 def kind_label(kind: str) -> str:
@@ -177,12 +180,15 @@ def _apply_suppressions(
         if outcome.fully_analysed:
             extra.extend(_engine_findings(outcome.path, _unused(outcome.suppressions, rules), rules))
     extra = [f for f in extra if not _per_file_ignored(f, settings)]
-    return kept + [f for f in extra if not _suppressed(f, by_path)]
+    # A suppression must not be able to hide the report that it is itself unused or malformed: those
+    # answer only to ``file-ignore`` (and the config).
+    return kept + [f for f in extra if not _suppressed(f, by_path, file_level_only=True)]
 
 
-def _suppressed(finding: Finding, by_path: dict[str, FileOutcome]) -> bool:
+def _suppressed(finding: Finding, by_path: dict[str, FileOutcome], *, file_level_only: bool = False) -> bool:
     outcome = by_path.get(finding.location.path)
-    return outcome is not None and outcome.suppressions.suppress(finding.code, finding.location.start.row)
+    return outcome is not None and outcome.suppressions.suppress(
+        finding.code, finding.location.start.row, file_level_only=file_level_only)
 
 
 def _unused(suppressions: FileSuppressions, rules: dict[str, Rule]) -> Iterable[Problem]:

@@ -18,7 +18,7 @@ DIRECTIVE = re.compile(r"#\s*agentlint\s*:(?P<body>.*)$")
 _FORM = re.compile(
     r"^\s*(?P<action>ignore|disable|enable|file-ignore)\[(?P<codes>[^\]]*)\](?P<rest>.*)$"
 )
-_SELECTOR = re.compile(r"^AGL\d{0,3}$")
+_SELECTOR = re.compile(r"^AGL\d{1,3}$")  # at least a family digit: ``AGL`` alone would be a blanket form
 
 
 @dataclass
@@ -51,9 +51,11 @@ class FileSuppressions:
     items: list[Suppression] = field(default_factory=list)
     problems: list[SuppressionProblem] = field(default_factory=list)
 
-    def suppress(self, code: str, row: int) -> bool:
+    def suppress(self, code: str, row: int, *, file_level_only: bool = False) -> bool:
         """Whether some suppression covers this finding; marks the selector that did as used."""
         for item in self.items:
+            if file_level_only and item.action != "file-ignore":
+                continue
             selector = item.covers(code, row)
             if selector is not None:
                 item.used.add(selector)
@@ -132,7 +134,8 @@ def _parse_directive(body: str, known_codes: tuple[str, ...]) -> tuple[str, tupl
         )
     rest = form.group("rest").strip()
     if rest and not rest.startswith(("--", "#")):
-        return f"malformed suppression: unexpected `{rest}` after the codes (write a reason as `-- reason`)"
+        unexpected = rest.split("#", 1)[0].strip()
+        return f"malformed suppression: unexpected `{unexpected}` after the codes (write a reason as `-- reason`)"
     selectors = tuple(part.strip() for part in form.group("codes").split(",") if part.strip())
     if not selectors:
         return "malformed suppression: no rule codes between the brackets"
@@ -179,13 +182,14 @@ def _data_comments(lines: list[str]) -> list[_Comment]:
 
 def _comment_start(line: str) -> int | None:
     """Index of a ``#`` that starts a comment: outside quotes, and at the start or after whitespace
-    (YAML requires the space; ``a#b`` is a plain scalar)."""
+    (YAML requires the space; ``a#b`` is a plain scalar). A quote opens a string only where a value
+    can start, so the apostrophe in ``researcher's findings`` is just a character."""
     quote: str | None = None
     for index, char in enumerate(line):
         if quote:
             if char == quote:
                 quote = None
-        elif char in "\"'":
+        elif char in "\"'" and (index == 0 or line[index - 1] in " \t[{,:=-"):
             quote = char
         elif char == "#" and (index == 0 or line[index - 1].isspace()):
             return index

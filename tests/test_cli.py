@@ -103,7 +103,7 @@ def test_findings_exit_1_with_full_output(project: Path) -> None:
     assert result.stdout.startswith(f"app.py:{HTTP_BAD_AT}: AGL101 [error] `requests.get` can wait forever")
     assert "5 |     return requests.get(url)\n" in result.stdout
     assert "  |            " + "^" * len("requests.get(url)") + "\n" in result.stdout
-    assert "= help: Pass `timeout=`" in result.stdout
+    assert "  = help: " in result.stdout
     assert result.stdout.endswith("Found 1 finding.\n")
 
 

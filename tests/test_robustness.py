@@ -193,10 +193,9 @@ def test_fifo_does_not_hang_the_run(project: Path) -> None:
     completed = subprocess.run([*console_script(), "check", "-o", "concise", "."], cwd=project,
                                capture_output=True, timeout=60)
     assert completed.returncode == 1
-    assert completed.stdout.decode().splitlines() == [
-        "ok.py:5:12: AGL101 `requests.get` can wait forever: requests waits forever when no `timeout` is given",
-        "pipe.py:1:1: AGL003 cannot read file: not a regular file",
-    ]
+    lines = completed.stdout.decode().splitlines()
+    assert [line.split(" ", 2)[:2] for line in lines] == [["ok.py:5:12:", "AGL101"], ["pipe.py:1:1:", "AGL003"]]
+    assert lines[1] == "pipe.py:1:1: AGL003 cannot read file: not a regular file"
 
 
 @pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0, reason="needs POSIX permissions and a non-root user")

@@ -22,7 +22,7 @@ from agentlint.python.scopes import Scope
 from agentlint.python.values import Evaluator
 
 UNDERSTOOD_MODULES = (*http.MODULES, *llm.MODULES, *langgraph.MODULES, *concurrency.MODULES)
-_PREFILTER = re.compile(r"\b(?:%s)\b" % "|".join(UNDERSTOOD_MODULES))
+_PREFILTER = re.compile(r"\b(?:%s|setdefaulttimeout)\b" % "|".join(UNDERSTOOD_MODULES))
 # Node functions often live in modules that never import langgraph; they take and return state.
 _GRAPH_HINT = re.compile(r"langgraph|\bstate\b")
 _CANONICAL = {**http.CANONICAL, **llm.CANONICAL, **langgraph.CANONICAL, **concurrency.CANONICAL}
@@ -39,6 +39,10 @@ class UnanalysableError(Exception):
     """Valid or not, input agentlint cannot analyse: mostly nesting beyond what the parsers take.
     libcst's native parser overflows the C stack on such input (a segfault, not an exception), so
     CPython's parser, which fails cleanly, screens every file first."""
+
+    def __init__(self, message: str, row: int = 1) -> None:
+        super().__init__(message)
+        self.row = row
 
 
 _NESTING_MESSAGES = ("too many nested parentheses", "too complex")
@@ -127,7 +131,7 @@ def _parse(text: str, *, need_tree: bool) -> cst.Module | None:
         raise UnanalysableError("expressions are nested too deeply for the Python parser") from None
     except SyntaxError as error:
         if any(marker in str(error.msg) for marker in _NESTING_MESSAGES):
-            raise UnanalysableError(f"the Python parser refuses this file: {error.msg}") from None
+            raise UnanalysableError(f"the Python parser refuses this file: {error.msg}", error.lineno or 1) from None
         module = _libcst_parse(text)
         if module is None:
             raise PythonSyntaxError(error.msg, error.lineno or 1, error.offset or 1) from None

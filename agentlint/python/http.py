@@ -148,7 +148,7 @@ CATALOG = Catalog(
         "aiohttp.ClientSession": ClientSpec(
             kind="aiohttp.ClientSession",
             call_kind=CallKind.HTTP,
-            methods=frozenset((*REQUEST_METHODS, "ws_connect")),
+            methods=frozenset(REQUEST_METHODS),  # not ws_connect: its ``timeout`` is the close timeout
             asynchronous=always,
             default=_bounded_default("aiohttp's session default of 300 s", 300.0),
             classify=_aiohttp_timeout,
