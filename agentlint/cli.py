@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -118,8 +119,8 @@ def check(
     else:
         text = FORMATS[output_format or settings.output_format](result.findings, context)
         if quiet and (output_format or settings.output_format) == "full":
-            text = "".join(line for line in text.splitlines(keepends=True)
-                           if not line.startswith(("Found ", "All checks passed")))
+            # Only the final summary line: a finding's own line may start with "Found " (its path).
+            text = re.sub(r"(?:Found \d+ findings?\.|All checks passed!)\n\Z", "", text)
     _write(text, output_file)
     for message in result.internal_errors:
         click.echo(f"agentlint: internal error while analysing {message}", err=True)

@@ -50,6 +50,7 @@ class Bound(BaseModel):
 class CallKind(str, enum.Enum):
     HTTP = "http"
     LLM = "llm"
+    MCP = "mcp"
 
 
 class Client(BaseModel):

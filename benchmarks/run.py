@@ -199,8 +199,17 @@ def measure(step: Step) -> dict:
     return result
 
 
-def crashed(result: dict) -> bool:
-    return result["returncode"] not in (0, 1) or "Traceback (most recent call last)" in result["stderr"]
+def verdict(result: dict, output_file: Path) -> str:
+    """``ok``; ``internal`` when agentlint exited 2 having reported internal errors on some files (the
+    run finished and wrote its report); ``crash`` for a traceback, a signal or no report at all."""
+    stderr = result["stderr"]
+    if "Traceback (most recent call last)" in stderr or not output_file.exists():
+        return "crash"
+    if result["returncode"] in (0, 1):
+        return "ok"
+    if result["returncode"] == 2 and "internal error" in stderr:
+        return "internal"
+    return "crash"
 
 
 def summarise_findings(output_file: Path) -> dict:
@@ -293,22 +302,30 @@ def _run(args: argparse.Namespace, corpus: Path, workdir: Path) -> int:
           f"also reads); {args.repeat} run(s) per step; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}",
           file=log)
     crashes: list[str] = []
+    failed_stderr: dict[str, str] = {}  # distinct stderr of failing agentlint runs -> which runs
     floor_failures: dict[str, list] = {}
     for repetition in range(args.repeat):
         for step in steps:
+            if step.output_file is not None:
+                step.output_file.unlink(missing_ok=True)
             result = measure(step)
             print(f"  run {repetition + 1}/{args.repeat} {step.name:<13} {result['wall']:8.2f} s  rc={result['returncode']}",
                   file=log, flush=True)
-            if step.is_agentlint and crashed(result):
-                crashes.append(f"--- {step.name} (run {repetition + 1}, exit code {result['returncode']}) stderr:\n"
-                               f"{result['stderr']}")
-            elif not step.is_agentlint:
+            if step.is_agentlint:
+                outcome = verdict(result, step.output_file)
+                if outcome == "crash":
+                    crashes.append(f"{step.name} run {repetition + 1}: exit code {result['returncode']}")
+                if outcome != "ok":
+                    label = f"{step.name} run {repetition + 1} (exit code {result['returncode']})"
+                    key = result["stderr"]
+                    failed_stderr[key] = f"{failed_stderr[key]}, {label}" if key in failed_stderr else label
+            else:
                 if result["returncode"] != 0:
                     print(f"  {step.name} failed (exit code {result['returncode']}):\n{result['stderr']}", file=log)
                 else:
                     floor_failures[step.name] = json.loads(result["stdout"])["failed"]
         if crashes:
-            break  # no point measuring a crashing build again
+            break  # no report to read and no point timing a crashing build again
 
     findings = {}
     for step in steps:
@@ -378,15 +395,13 @@ def _run(args: argparse.Namespace, corpus: Path, workdir: Path) -> int:
         if done.returncode != 0 or "Traceback" in done.stderr:
             print(done.stderr, file=sys.stderr)
 
+    for stderr, runs in failed_stderr.items():
+        print(f"\n--- agentlint stderr of {runs}:\n{stderr.rstrip()}", file=sys.stderr)
     if crashes:
-        print("\nagentlint CRASHED:", file=sys.stderr)
-        for crash in crashes:
-            print(crash, file=sys.stderr)
-        return 1
-    if internal:
-        print("\nagentlint reported internal errors (exit code 2):\n" + "\n".join(internal), file=sys.stderr)
-        return 1
-    return 0
+        print("\nagentlint CRASHED: " + "; ".join(crashes), file=sys.stderr)
+    elif failed_stderr:
+        print(f"\nagentlint exited 2: internal errors on {len(internal)} file(s)", file=sys.stderr)
+    return 1 if failed_stderr else 0
 
 
 def print_table(report: dict) -> None:

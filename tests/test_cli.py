@@ -312,7 +312,7 @@ def two_findings(root: Path) -> None:
 
 
 def test_sarif_validates_and_lists_every_enabled_rule(project: Path) -> None:
-    if not SARIF_SCHEMA.parent.parent.exists():
+    if not SARIF_SCHEMA.is_file():
         pytest.skip("the shared directory (SARIF schema) is not present in this checkout")
     from jsonschema.validators import validator_for
 
@@ -449,6 +449,14 @@ def test_quiet_drops_the_summary_line(project: Path) -> None:
     assert "Found" not in quiet.stdout
     assert quiet.stdout.startswith(f"app.py:{HTTP_BAD_AT}: AGL101")
     assert quiet.stdout == loud.replace("Found 1 finding.\n", "")
+
+
+def test_quiet_keeps_a_finding_whose_path_starts_like_the_summary(project: Path) -> None:
+    write(project, {"Found it.py": HTTP_BAD, "All checks passed!.py": HTTP_BAD})
+    result = invoke("check", "-q")
+    headers = [line for line in result.stdout.splitlines() if ": AGL101 " in line]
+    assert [line.split(":")[0] for line in headers] == ["All checks passed!.py", "Found it.py"]
+    assert "Found 2 findings." not in result.stdout
 
 
 def test_quiet_clean_project_prints_nothing(project: Path) -> None:

@@ -124,11 +124,14 @@ def test_agentlint_toml_beats_pyproject_in_the_same_directory(root: Path) -> Non
     assert invoke("check").exit_code == 1
 
 
-def test_no_config_at_all(tmp_path: Path) -> None:
-    (tmp_path / "app.py").write_text(HTTP_BAD)
-    assert find_config(tmp_path / "app.py") is None or not str(find_config(tmp_path / "app.py")).startswith(
-        str(tmp_path)
-    )
+def test_no_config_at_all_uses_the_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    above = [d for d in (tmp_path, *tmp_path.parents) if (d / "agentlint.toml").exists() or (d / "pyproject.toml").exists()]
+    if above:
+        pytest.skip(f"a config file above the temporary directory: {above[0]}")
+    write(tmp_path, {"pkg/app.py": HTTP_BAD, "build/x.py": HTTP_BAD})
+    monkeypatch.chdir(tmp_path)
+    assert find_config(tmp_path / "pkg/app.py") is None
+    assert codes(invoke("check", "-o", "concise")) == [("pkg/app.py", "AGL101")]
 
 
 def test_explicit_config_file_replaces_discovery(root: Path) -> None:

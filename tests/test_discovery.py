@@ -75,9 +75,13 @@ def test_invalid_glob_is_a_value_error(pattern: str) -> None:
         globs.matches(pattern, "a.py")
 
 
-def test_valid_globs_pass_the_check() -> None:
-    for pattern in ("*.py", "src/**", "[!_]*.py", "build/", "./x", "[a-z]"):
-        globs.check(pattern)
+@pytest.mark.parametrize(
+    ("pattern", "path"),
+    [("*.py", "a.py"), ("src/**", "src/x/y.py"), ("[!_]*.py", "a.py"), ("build/", "build"), ("./x", "x"), ("[a-z]", "q")],
+)
+def test_valid_globs_pass_the_check(pattern: str, path: str) -> None:
+    globs.check(pattern)
+    assert globs.matches(pattern, path)
 
 
 def test_matches_any() -> None:

@@ -17,6 +17,7 @@ from agentlint.ir import Bound, BoundStatus, Call, CallKind, Client, Provenance
 from agentlint.python.bounds import Given, find_argument, is_none, wrapper_bound
 from agentlint.python.collector import CallSite
 from agentlint.python.context import ExtractionContext
+from agentlint.python.scopes import Scope
 from agentlint.python.values import UNKNOWN, Instance
 
 Classifier = Callable[[ExtractionContext, Given], Bound]
@@ -40,6 +41,8 @@ class ClientSpec:
     per_call_default: Bound | None = None  # a call without timeout ignores the client (requests sessions)
     patch: Patcher | None = None  # how attribute writes (``client.timeout = x``) change the bound
     unknown_after: frozenset[str] = frozenset()  # methods that make the bound unknown (``session.mount``)
+    # When the default depends on the surroundings (an MCP session is unbounded only over stdio).
+    default_for: Callable[[ExtractionContext, cst.Call, Scope], Bound] | None = None
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,7 @@ def _inherit(client: Client) -> Bound:
 
 
 def _client(
-    ctx: ExtractionContext, node: cst.Call, scope, spec: ClientSpec, patched: dict[int, Bound]  # type: ignore[no-untyped-def]
+    ctx: ExtractionContext, node: cst.Call, scope: Scope, spec: ClientSpec, patched: dict[int, Bound]
 ) -> Client:
     name = ctx.facts.bound_names.get(id(node), f"<{spec.kind}>")
     owner = scope.owner_class if name.startswith("self.") and scope.owner_class else scope
@@ -179,7 +182,7 @@ def _client(
         timeout = patched[id(node)]
     else:
         timeout = _read(ctx, node, scope, spec.keywords, None, spec.classify, none_is_absent=spec.none_means_default)
-        timeout = timeout or spec.default
+        timeout = timeout or (spec.default_for(ctx, node, scope) if spec.default_for else spec.default)
     return Client(id=client_id, kind=spec.kind, category=spec.call_kind, location=ctx.locate(node), timeout=timeout,
                   has_timeout_setting=bool(spec.keywords))
 
@@ -187,7 +190,7 @@ def _client(
 def _read(
     ctx: ExtractionContext,
     node: cst.Call,
-    scope,  # type: ignore[no-untyped-def]
+    scope: Scope,
     keywords: tuple[str, ...],
     position: int | None,
     classify: Classifier,

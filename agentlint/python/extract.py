@@ -15,18 +15,18 @@ import warnings
 import libcst as cst
 
 from agentlint.ir import Fragment
-from agentlint.python import clients, concurrency, functions, http, langgraph, llm, loops
+from agentlint.python import clients, concurrency, functions, http, langgraph, llm, loops, mcp
 from agentlint.python.collector import Collector, ModuleFacts
 from agentlint.python.context import ExtractionContext
 from agentlint.python.scopes import Scope
 from agentlint.python.values import Evaluator
 
-UNDERSTOOD_MODULES = (*http.MODULES, *llm.MODULES, *langgraph.MODULES, *concurrency.MODULES)
+UNDERSTOOD_MODULES = (*http.MODULES, *llm.MODULES, *mcp.MODULES, *langgraph.MODULES, *concurrency.MODULES)
 _PREFILTER = re.compile(r"\b(?:%s|setdefaulttimeout)\b" % "|".join(UNDERSTOOD_MODULES))
 # Node functions often live in modules that never import langgraph; they take and return state.
 _GRAPH_HINT = re.compile(r"langgraph|\bstate\b")
-_CANONICAL = {**http.CANONICAL, **llm.CANONICAL, **langgraph.CANONICAL, **concurrency.CANONICAL}
-_CLIENTS = http.CATALOG | llm.CATALOG
+_CANONICAL = {**http.CANONICAL, **llm.CANONICAL, **mcp.CANONICAL, **langgraph.CANONICAL, **concurrency.CANONICAL}
+_CLIENTS = http.CATALOG | llm.CATALOG | mcp.CATALOG
 
 
 class PythonSyntaxError(Exception):
