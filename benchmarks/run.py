@@ -429,7 +429,9 @@ def print_table(report: dict) -> None:
             print("  ".join("-" * width for width in widths))
     print()
     for row in report["rows"]:
-        print(f"  {row['step']:<13} {row['description']}; runs: " + ", ".join(f"{s:.2f}" for s in row["runs"]))
+        codes = sorted(set(row["returncodes"]))
+        print(f"  {row['step']:<13} {row['description']}; runs: " + ", ".join(f"{s:.2f}" for s in row["runs"])
+              + (f"; exit codes {codes}" if codes != [0] else ""))
     findings = report["findings"]
     if findings:
         codes = ", ".join(f"{code} {count}" for code, count in findings["by_code"].items()) or "none"
@@ -440,7 +442,7 @@ def print_table(report: dict) -> None:
     if report["parallel_and_single_agree"] is False:
         print("WARNING: the parallel and single-process runs reported different findings")
     for line in report["internal_errors"]:
-        print(f"INTERNAL ERROR: {line}")
+        print(f"INTERNAL ERROR: {line.removeprefix('agentlint: ')}")
 
 
 def examples(records: list[dict], per_code: int = 5) -> None:

@@ -209,6 +209,7 @@ def test_directive_must_start_the_comment() -> None:
         ("# agentlint: ignore[E501]", "malformed suppression: `E501` is not a rule code or code prefix like "
                                       "`AGL101` or `AGL1`"),
         ("# agentlint: ignore[agl101]", "malformed suppression: `agl101` is not a rule code"),
+        ("# agentlint: ignore[AGL]", "malformed suppression: `AGL` is not a rule code"),  # a blanket in disguise
         ("# agentlint: ignore[AGL1011]", "malformed suppression: `AGL1011` is not a rule code"),
         ("# agentlint: ignore[AGL101 AGL102]", "malformed suppression: `AGL101 AGL102` is not a rule code"),
         ("# agentlint: ignore[AGL9]", "unknown rule code `AGL9` in suppression"),

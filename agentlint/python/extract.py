@@ -22,7 +22,9 @@ from agentlint.python.scopes import Scope
 from agentlint.python.values import Evaluator
 
 UNDERSTOOD_MODULES = (*http.MODULES, *llm.MODULES, *mcp.MODULES, *langgraph.MODULES, *concurrency.MODULES)
-_PREFILTER = re.compile(r"\b(?:%s|setdefaulttimeout)\b" % "|".join(UNDERSTOOD_MODULES))
+# Besides the modules: ``socket.setdefaulttimeout`` bounds urllib everywhere, and state schemas often
+# live in a module that imports nothing but ``typing``.
+_PREFILTER = re.compile(r"\b(?:%s|setdefaulttimeout|TypedDict)\b" % "|".join(UNDERSTOOD_MODULES))
 # Node functions often live in modules that never import langgraph; they take and return state.
 _GRAPH_HINT = re.compile(r"langgraph|\bstate\b")
 _CANONICAL = {**http.CANONICAL, **llm.CANONICAL, **mcp.CANONICAL, **langgraph.CANONICAL, **concurrency.CANONICAL}

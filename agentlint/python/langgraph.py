@@ -8,9 +8,6 @@ runs); ``step_timeout`` and node ``timeout=`` are unset by default.
 
 from __future__ import annotations
 
-import keyword
-import re
-
 import libcst as cst
 
 from agentlint.ir import (
@@ -29,6 +26,7 @@ from agentlint.ir import (
 from agentlint.python.bounds import Given, code, explicit, find_argument, is_none, number
 from agentlint.python.collector import CallSite, argument
 from agentlint.python.context import ExtractionContext
+from agentlint.python.exits import externally_bounded
 from agentlint.python.scopes import Scope
 from agentlint.python.values import UNKNOWN, DictValue, Instance, Literal, ModuleRef, Value
 
@@ -70,10 +68,6 @@ _SCHEMA_BASES = {
     "pydantic.main.BaseModel": "pydantic",
     "langgraph.graph.MessagesState": "messages-state",
 }
-# Identifiers that, read by a router, mean something other than the model bounds the loop.
-_COUNTER = re.compile(r"(?:^|_)(?:remaining|last|iterations?|attempts?|counts?|counter|retries|retry|tries|rounds?|"
-                      r"steps?|turns?|loops?|revisions?|limit|budget|max|n)(?:_|$)", re.I)
-_COMPARED_NUMBER = re.compile(r"(?:[<>]=?|==|!=)\s*-?\d|\d\s*(?:[<>]=?|==|!=)|\blen\(")
 
 
 def extract(ctx: ExtractionContext) -> tuple[list[StateSchema], list[Graph], list[RunSite]]:
@@ -272,16 +266,9 @@ def _node_name(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope) -
 
 
 def _external_exit(ctx: ExtractionContext, scope: Scope) -> bool:
-    """Whether the router compares against a number or a length, or reads a counter-like name: then
-    something other than the model's say-so can end the loop. Deliberately generous: a false
-    "external" only keeps the cycle rule quiet."""
-    node = scope.node
-    assert node is not None
-    source = cst.Module(body=[]).code_for_node(node)
-    if _COMPARED_NUMBER.search(source):
-        return True
-    identifiers = set(re.findall(r"[A-Za-z_]\w*", source)) - set(keyword.kwlist)
-    return any(_COUNTER.search(identifier) for identifier in identifiers)
+    """Whether something other than the model's say-so can end a loop through this router."""
+    assert scope.node is not None
+    return externally_bounded([scope.node])
 
 
 # graphs and run sites ---------------------------------------------------------------------------

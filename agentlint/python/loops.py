@@ -3,18 +3,11 @@ output can end (no counter, no length check, no numeric comparison in the loop's
 
 from __future__ import annotations
 
-import keyword
-import re
-
 import libcst as cst
 
 from agentlint.ir import Call, Loop
 from agentlint.python.context import ExtractionContext
-
-_COMPARED_NUMBER = re.compile(r"(?:[<>]=?|==|!=)\s*-?\d|\d\s*(?:[<>]=?|==|!=)|\blen\(|\brange\(")
-_COUNTER = re.compile(r"(?:^|_)(?:remaining|iterations?|attempts?|counts?|counter|retries|retry|tries|rounds?|"
-                      r"steps?|turns?|loops?|revisions?|limit|budget|max|deadline|timeout|elapsed|monotonic|time)"
-                      r"(?:_|$)", re.I)
+from agentlint.python.exits import externally_bounded
 
 
 def loops(ctx: ExtractionContext, calls: list[Call]) -> list[Loop]:
@@ -29,8 +22,9 @@ def loops(ctx: ExtractionContext, calls: list[Call]) -> list[Loop]:
         if not inside:
             continue
         exits = _exit_conditions(loop)
-        external = any(_bounded(text) for text in exits)
-        detail = "exits: " + "; ".join(f"`{text}`" for text in exits) if exits else "no exit condition"
+        external = externally_bounded(exits)
+        render = cst.Module(body=[]).code_for_node
+        detail = "exits: " + "; ".join(f"`{render(test)}`" for test in exits) if exits else "no exit condition"
         found.append(Loop(
             id=f"{scope.qualname}:while@{inside[0].target}",
             location=ctx.locate(loop),
@@ -42,15 +36,14 @@ def loops(ctx: ExtractionContext, calls: list[Call]) -> list[Loop]:
     return found
 
 
-def _exit_conditions(loop: cst.While) -> list[str]:
+def _exit_conditions(loop: cst.While) -> list[cst.BaseExpression]:
     """The loop test (unless it is a constant) and the tests of ``if``s that ``break`` or ``return``."""
-    render = cst.Module(body=[]).code_for_node
-    conditions = [] if _constant_true(loop.test) else [render(loop.test)]
+    conditions = [] if _constant_true(loop.test) else [loop.test]
 
     class _Exits(cst.CSTVisitor):
         def visit_If(self, node: cst.If) -> None:
             if _leaves(node.body):
-                conditions.append(render(node.test))
+                conditions.append(node.test)
 
         def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
             return False
@@ -88,10 +81,3 @@ def _leaves(body: cst.BaseSuite) -> bool:
 def _constant_true(test: cst.BaseExpression) -> bool:
     return (isinstance(test, cst.Name) and test.value == "True") or (
         isinstance(test, cst.Integer) and test.value != "0")
-
-
-def _bounded(condition: str) -> bool:
-    if _COMPARED_NUMBER.search(condition):
-        return True
-    identifiers = set(re.findall(r"[A-Za-z_]\w*", condition)) - set(keyword.kwlist)
-    return any(_COUNTER.search(identifier) for identifier in identifiers)
