@@ -134,6 +134,20 @@ class Router(BaseModel):
     external_exit: bool = False
 
 
+class ParsedOutput(BaseModel):
+    """Free text parsed into data (``json.loads``, ``ast.literal_eval``, ``yaml.safe_load``) inside a
+    function: where the text came from (a model call in the same function, or a state key), and
+    whether the function validates anything against a schema afterwards."""
+
+    model_config = ConfigDict(frozen=True)
+
+    location: Location
+    parser: str
+    origin: str  # "model" | "state"
+    source: str  # the model call's target, or the state key
+    validated: bool
+
+
 class FunctionFacts(BaseModel):
     """What agentlint knows about a function or method that a graph, a fan-out or a loop may run:
     the state it writes, the calls it makes, and its routing decisions."""
@@ -149,6 +163,8 @@ class FunctionFacts(BaseModel):
     limits_concurrency: bool = False  # enters a semaphore-like context manager
     router: Router | None = None
     command_gotos: tuple[str, ...] = ()  # ``Command(goto=...)`` targets
+    parses: tuple[ParsedOutput, ...] = ()
+    raw_text_keys: tuple[str, ...] = ()  # state keys it returns holding a model's raw text
 
 
 class GraphNode(BaseModel):

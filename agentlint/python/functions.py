@@ -7,8 +7,8 @@ import re
 
 import libcst as cst
 
-from agentlint.ir import Call, FunctionFacts, Writes
-from agentlint.python import langgraph
+from agentlint.ir import Call, CallKind, FunctionFacts, Writes
+from agentlint.python import langgraph, outputs
 from agentlint.python.context import ExtractionContext
 from agentlint.python.scopes import Scope
 from agentlint.python.values import Instance
@@ -29,6 +29,7 @@ def facts(ctx: ExtractionContext, calls: list[Call], graph_aware: bool) -> list[
         callee = ctx.evaluator.qualified_name(site.node.func, site.scope)
         if callee is not None and "." in callee:
             invoked.setdefault(site.scope.qualname, []).append(callee)
+    text = outputs.ModelText(ctx, [call for call in calls if call.kind is CallKind.LLM])
     found = []
     for scope in ctx.facts.definitions:
         if scope.kind != "function":
@@ -46,6 +47,8 @@ def facts(ctx: ExtractionContext, calls: list[Call], graph_aware: bool) -> list[
             limits_concurrency=limits_concurrency(ctx, scope),
             router=router,
             command_gotos=gotos,
+            parses=tuple(outputs.parses(ctx, scope, text)),
+            raw_text_keys=tuple(outputs.raw_text_keys(ctx, scope, text)) if graph_aware else (),
         ))
     return found
 
