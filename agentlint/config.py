@@ -128,6 +128,11 @@ def load_settings(path: Path) -> Settings:
 
 
 def settings_from_table(table: dict[str, Any], *, source: str) -> Settings:
+    # Field names are accepted in code (``Settings(extend_select=...)``), but a config file spells keys
+    # as ruff does; ``extend_select`` there is a typo to report, not a synonym to accept silently.
+    snake = next((key for key in table if "_" in key), None)
+    if snake is not None:
+        raise ConfigError(f"{source}: unknown key `{snake}` in [tool.agentlint] (did you mean `{snake.replace('_', '-')}`?)")
     try:
         return Settings.model_validate(table)
     except ValidationError as error:

@@ -13,6 +13,10 @@ import re
 import sys
 
 import yaml
+from pydantic import JsonValue
+
+from agentlint.findings import Location
+from agentlint.ir import ConfigEntry, ConfigValue
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -25,6 +29,7 @@ DATA_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "tom
 # langgraph.json deployment files, smolagents agent.json.
 _CLAIMS: tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...] = (
     (re.compile(r"(^|/)langgraph\.json$"), None),
+    (re.compile(r"(^|/)config/(agents|tasks)\.ya?ml$"), None),
     (re.compile(r"\.(ya?ml|toml)$"), re.compile(r"^\s*[\"']?(backstory|expected_output)[\"']?\s*[:=]", re.M)),
     (re.compile(r"\.json$"), re.compile(r"\"provider\"\s*:\s*\"autogen")),
     (re.compile(r"(^|/)agent\.json$"), re.compile(r"smolagents|\"tools\"")),
@@ -69,6 +74,79 @@ def parse(kind: str, text: str) -> object:
     except tomllib.TOMLDecodeError as error:
         row, column = _toml_position(str(error))
         raise DataSyntaxError(re.sub(r"\s*\(at .*\)$", "", str(error)), row, column) from None
+
+
+_CREWAI_ROLES = (
+    ("crewai-agents", re.compile(r"agents\.ya?ml$"), frozenset({"role", "goal", "backstory"})),
+    ("crewai-tasks", re.compile(r"tasks\.ya?ml$"), frozenset({"description", "expected_output"})),
+)
+
+
+def config_entries(path: str, kind: str, text: str) -> list[ConfigEntry]:
+    """The top-level entries of a CrewAI agents/tasks YAML file with the position of every field, so
+    a finding about a setting made in YAML can point at its line. Call after ``parse`` succeeded:
+    composing keeps the node marks that loading throws away."""
+    if kind != "yaml":
+        return []
+    loader = yaml.SafeLoader(text)
+    try:
+        document = loader.get_single_node()
+        if not isinstance(document, yaml.MappingNode):
+            return []
+        entries = []
+        for key_node, value_node in _pairs(loader, document):
+            if not isinstance(value_node, yaml.MappingNode):
+                continue
+            fields = {
+                field.value: ConfigValue(value=_json(loader, value), location=_span(path, field, value))
+                for field, value in _pairs(loader, value_node)
+            }
+            entries.append(ConfigEntry(role=_crewai_role(path, fields), key=key_node.value,
+                                       location=_span(path, key_node, key_node), fields=fields))
+        return entries
+    except yaml.YAMLError:
+        return []  # e.g. several documents: CrewAI's ``yaml.safe_load`` refuses the file too
+    finally:
+        loader.dispose()
+
+
+def _pairs(loader: yaml.SafeLoader, node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node]]:
+    """Key/value nodes with ``<<: *anchor`` merges applied, as ``yaml.safe_load`` would see them."""
+    loader.flatten_mapping(node)
+    return [(key, value) for key, value in node.value if isinstance(key, yaml.ScalarNode) and isinstance(key.value, str)]
+
+
+def _json(loader: yaml.SafeLoader, node: yaml.Node) -> JsonValue:
+    try:
+        value = loader.construct_object(node, deep=True)
+    except yaml.YAMLError:
+        return None
+    return _jsonable(value)
+
+
+def _jsonable(value: object) -> JsonValue:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    return str(value)  # timestamps, binary: only their presence matters to rules
+
+
+def _span(path: str, start: yaml.Node, end: yaml.Node) -> Location:
+    return Location.at(path, start.start_mark.line + 1, start.start_mark.column + 1,
+                       end.end_mark.line + 1, end.end_mark.column + 1)
+
+
+def _crewai_role(path: str, fields: dict[str, ConfigValue]) -> str:
+    for role, name, _ in _CREWAI_ROLES:
+        if name.search(path):
+            return role
+    for role, _, keys in _CREWAI_ROLES:
+        if keys & fields.keys():
+            return role
+    return "crewai-unknown"
 
 
 def _toml_position(message: str) -> tuple[int, int]:

@@ -85,22 +85,28 @@ class _GitIgnores:
 
 
 def discover(paths: list[Path], settings: Settings, root: Path, *, force_exclude: bool) -> Iterator[DiscoveredFile]:
+    """Every file to check, once each, in path order. A file reached both directly and through a
+    symlink is reported under its direct path, so fingerprints do not depend on which sorts first."""
     gitignores = _GitIgnores()
-    seen_files: set[str] = set()
     seen_dirs: set[tuple[int, int]] = set()
+    candidates: list[Path] = []
     for given in paths:
         absolute = Path(os.path.abspath(given))
         if absolute.is_dir():
             if force_exclude and _excluded_named(absolute, settings, root, gitignores, is_dir=True):
                 continue
-            yield from _walk(absolute, settings, root, gitignores, seen_files, seen_dirs)
+            candidates.extend(_walk(absolute, settings, root, gitignores, seen_dirs))
         elif force_exclude and _excluded_named(absolute, settings, root, gitignores, is_dir=False):
             continue
         elif absolute.exists() or absolute.is_symlink():
             if force_exclude and not _included(absolute, settings, root):
                 continue
-            if _first_visit(absolute, seen_files):
-                yield DiscoveredFile(absolute, relative_to_root(absolute, root))
+            candidates.append(absolute)
+    chosen: dict[str, Path] = {}
+    for path in sorted(candidates, key=lambda candidate: (candidate.is_symlink(), candidate)):
+        chosen.setdefault(os.path.realpath(path), path)
+    for path in sorted(set(chosen.values()), key=lambda candidate: relative_to_root(candidate, root)):
+        yield DiscoveredFile(path, relative_to_root(path, root))
 
 
 def stdin_file(path: Path, settings: Settings, root: Path, *, force_exclude: bool) -> DiscoveredFile | None:
@@ -118,9 +124,8 @@ def _walk(
     settings: Settings,
     root: Path,
     gitignores: _GitIgnores,
-    seen_files: set[str],
     seen_dirs: set[tuple[int, int]],
-) -> Iterator[DiscoveredFile]:
+) -> Iterator[Path]:
     try:
         identity = directory.stat()
     except OSError:
@@ -142,17 +147,9 @@ def _walk(
         if _excluded(path, settings, root, gitignores, is_dir=is_dir):
             continue
         if is_dir:
-            yield from _walk(path, settings, root, gitignores, seen_files, seen_dirs)
-        elif _included(path, settings, root) and _first_visit(path, seen_files):
-            yield DiscoveredFile(path, relative_to_root(path, root))
-
-
-def _first_visit(path: Path, seen_files: set[str]) -> bool:
-    real = os.path.realpath(path)
-    if real in seen_files:
-        return False
-    seen_files.add(real)
-    return True
+            yield from _walk(path, settings, root, gitignores, seen_dirs)
+        elif _included(path, settings, root):
+            yield path
 
 
 def _excluded(path: Path, settings: Settings, root: Path, gitignores: _GitIgnores, *, is_dir: bool) -> bool:

@@ -99,6 +99,9 @@ def _analyse(outcome: FileOutcome, path: Path, kind: str, override: str | None) 
             outcome.fragment = extract_python(outcome.path, text.text, module_name(path))
         elif data.claims(outcome.path, text.text):
             data.parse(kind, text.text)
+            entries = data.config_entries(outcome.path, kind, text.text)
+            if entries:
+                outcome.fragment = Fragment(path=outcome.path, module="", config_entries=tuple(entries))
     except (PythonSyntaxError, data.DataSyntaxError) as error:
         outcome.problems.append(Problem("AGL001", f"{kind_label(kind)} syntax error: {error.message}", error.row, error.column))
     except UnanalysableError as error:

@@ -12,7 +12,19 @@ from collections.abc import Iterable, Iterator
 import networkx as nx
 
 from agentlint.findings import Location
-from agentlint.ir import Call, CallKind, Client, Fragment, FunctionFacts, Graph, RunSite, StateKey, StateSchema
+from agentlint.ir import (
+    BoundStatus,
+    Call,
+    CallKind,
+    Client,
+    ForeignCall,
+    Fragment,
+    FunctionFacts,
+    Graph,
+    RunSite,
+    StateKey,
+    StateSchema,
+)
 
 START, END = "__start__", "__end__"
 _ADD_MESSAGES = "langgraph.graph.add_messages"
@@ -37,10 +49,52 @@ class PipelineGraph:
             for client in fragment.clients:
                 self.relations.add_node(("client", fragment.path, client.id), fact=client)
             for call in fragment.calls:
-                node = ("call", fragment.path, call.id, call.location.start.row, call.location.start.column)
-                self.relations.add_node(node, fact=call)
-                if call.client is not None:
-                    self.relations.add_edge(node, ("client", fragment.path, call.client), relation="via")
+                self._relate(call, fragment.path)
+        self._exported_clients = {client.exported_as: client for client in self.clients if client.exported_as}
+        self._foreign_calls = [call for fragment in self.fragments for foreign in fragment.foreign_calls
+                               for call in [self._resolve_foreign(foreign)] if call is not None]
+        for call in self._foreign_calls:
+            self._relate(call, self._exported_clients_by_id[call.client].location.path if call.client else "")
+
+    def _relate(self, call: Call, client_path: str) -> None:
+        node = ("call", call.location.path, call.id, call.location.start.row, call.location.start.column)
+        self.relations.add_node(node, fact=call)
+        if call.client is not None:
+            self.relations.add_edge(node, ("client", client_path, call.client), relation="via")
+
+    @property
+    def _exported_clients_by_id(self) -> dict[str, Client]:
+        return {client.id: client for client in self._exported_clients.values()}
+
+    def foreign_client(self, path: str) -> tuple[Client, str] | None:
+        """The client another module exports that ``path`` (``app.models.llm.invoke``) calls, and the
+        method path, when the method is one of that client's request methods."""
+        parts = path.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            client = self._exported_clients.get(self.resolve(".".join(parts[:cut])))
+            if client is not None:
+                method = ".".join(parts[cut:])
+                return (client, method) if method in client.methods else None
+        return None
+
+    def model_call(self, path: str) -> str | None:
+        """The target (``langchain_openai.ChatOpenAI.invoke``) when ``path`` calls an exported LLM client."""
+        found = self.foreign_client(path)
+        if found is None or found[0].category is not CallKind.LLM:
+            return None
+        return f"{found[0].kind}.{found[1]}"
+
+    def _resolve_foreign(self, foreign: ForeignCall) -> Call | None:
+        found = self.foreign_client(foreign.path)
+        if found is None:
+            return None
+        client, method = found
+        bound = foreign.own or client.inherited_bound()
+        if client.methods[method] and bound.status is not BoundStatus.BOUNDED and foreign.wrapper is not None:
+            bound = foreign.wrapper
+        target = f"{client.kind}.{method}"
+        return Call(id=f"{foreign.scope}->{target}", kind=client.category, target=target, scope=foreign.scope,
+                    location=foreign.location, timeout=bound, client=client.id)
 
     # clients and calls --------------------------------------------------------------------------
     @property
@@ -49,8 +103,8 @@ class PipelineGraph:
             yield from fragment.clients
 
     def calls(self, kind: CallKind | None = None) -> Iterator[Call]:
-        for fragment in self.fragments:
-            yield from (call for call in fragment.calls if kind is None or call.kind is kind)
+        every = [call for fragment in self.fragments for call in fragment.calls] + self._foreign_calls
+        yield from (call for call in every if kind is None or call.kind is kind)
 
     def calls_through(self, client: Client) -> list[Call]:
         node = ("client", client.location.path, client.id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, JsonValue
 
 from agentlint.findings import Location
 
@@ -64,6 +64,19 @@ class Client(BaseModel):
     location: Location
     timeout: Bound
     has_timeout_setting: bool = True  # False for requests sessions: each call must bring its own
+    exported_as: str | None = None  # ``pkg.mod.name`` when bound at module level, for other modules' calls
+    methods: dict[str, bool] = {}  # request methods (attribute paths) and whether each is awaited
+
+    def inherited_bound(self) -> Bound:
+        """The bound a call gets from this client when it sets none of its own."""
+        known = self.timeout.status is not BoundStatus.UNKNOWN
+        return Bound(
+            status=self.timeout.status,
+            provenance=Provenance.INHERITED if known else Provenance.UNKNOWN,
+            detail=f"from `{self.id}`: {self.timeout.detail}",
+            value=self.timeout.value,
+            source=self.timeout.source or self.location,
+        )
 
 
 class Call(BaseModel):
@@ -78,6 +91,20 @@ class Call(BaseModel):
     location: Location
     timeout: Bound
     client: str | None = None
+
+
+class ForeignCall(BaseModel):
+    """A method call on a name imported from another module (``planner_model.invoke(...)`` after
+    ``from app.models import planner_model``). Extraction cannot tell what the name is; assembly
+    resolves ``path`` against the clients other modules export and turns it into a ``Call``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str  # the dotted callee, e.g. ``app.models.planner_model.invoke``
+    scope: str
+    location: Location
+    own: Bound | None = None  # a ``timeout=`` given at the call
+    wrapper: Bound | None = None  # an enclosing ``asyncio.timeout``/``wait_for``
 
 
 class StateKey(BaseModel):
@@ -143,8 +170,8 @@ class ParsedOutput(BaseModel):
 
     location: Location
     parser: str
-    origin: str  # "model" | "state"
-    source: str  # the model call's target, or the state key
+    origin: str  # "model" | "state" | "foreign" (a call on an imported name, resolved at assembly)
+    source: str  # the model call's target, the state key, or the foreign callee's dotted path
     validated: bool
 
 
@@ -165,6 +192,7 @@ class FunctionFacts(BaseModel):
     command_gotos: tuple[str, ...] = ()  # ``Command(goto=...)`` targets
     parses: tuple[ParsedOutput, ...] = ()
     raw_text_keys: tuple[str, ...] = ()  # state keys it returns holding a model's raw text
+    raw_text_foreign: tuple[tuple[str, str], ...] = ()  # (key, callee path) when the model is imported
 
 
 class GraphNode(BaseModel):
@@ -267,6 +295,157 @@ class Loop(BaseModel):
     exit_detail: str
 
 
+class ConfigRef(BaseModel):
+    """Where an agent or task loads its settings from a config file: CrewAI's
+    ``Agent(config=self.agents_config["researcher"])`` names the YAML file (through the ``@CrewBase``
+    class's ``agents_config``) and the entry. ``owner`` is the class whose ``@agent``/``@task``
+    methods the entry's names (``agent: researcher``, ``context: [...]``) refer to."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str  # project-relative path of the YAML file
+    key: str
+    owner: str
+    location: Location  # the ``config=`` argument
+
+
+class Agent(BaseModel):
+    """An LLM-backed actor. ``limits`` hold the iteration, time, rate and retry bounds by setting
+    name; ``settings`` are the ones the code passes itself, which a config file cannot override.
+    ``config`` is the config-file entry once assembly has joined it; ``complete`` is False when some
+    setting could not be read (an opaque ``**kwargs``, a config agentlint cannot find)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str  # the qualified name of the ``@agent`` method, factory or variable
+    framework: str
+    name: str | None  # the role
+    location: Location
+    config: Location | None = None
+    config_ref: ConfigRef | None = None
+    output_schema: str | None = None
+    limits: dict[str, Bound] = {}
+    allow_delegation: bool | None = None
+    settings: tuple[str, ...] = ()
+    complete: bool = True
+
+
+class Task(BaseModel):
+    """A unit of work given to an agent. ``context`` lists the tasks whose output it receives
+    (``None``: not specified, so a sequential crew hands it every earlier output); ``output_schema``
+    and ``guardrail`` are what validates its own output before another task reads it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    framework: str
+    name: str | None
+    location: Location
+    config: Location | None = None
+    config_ref: ConfigRef | None = None
+    agent: str | None = None
+    output_schema: str | None = None
+    guardrail: bool = False
+    human_review: bool = False  # ``human_input=True``: a person approves the output before it moves on
+    context: tuple[str, ...] | None = None
+    context_location: Location | None = None
+    asynchronous: bool = False
+    settings: tuple[str, ...] = ()
+    complete: bool = True
+
+
+class Team(BaseModel):
+    """An orchestrator of agents and tasks (a CrewAI ``Crew``), with the order it runs tasks in."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str  # the ``@crew`` method's or the variable's qualified name
+    framework: str
+    location: Location
+    agents: tuple[str, ...] = ()
+    tasks: tuple[str, ...] = ()
+    process: str | None = None  # "sequential" | "hierarchical"; None when it cannot be read
+    limits: dict[str, Bound] = {}
+    complete: bool = True
+
+
+class Hop(BaseModel):
+    """One task's output becoming another task's input: through an explicit ``context`` or, in a
+    sequential crew, implicitly. ``validated`` is None when the producer is not fully known."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    producer: str  # task id
+    producer_agent: str | None
+    consumer: str  # task id
+    consumer_agent: str | None
+    mechanism: str  # "task-context" | "sequential"
+    location: Location
+    validated_by: str | None = None  # the schema's name, "guardrail" or "human review"
+    validated: bool | None = None
+
+
+class ConfigValue(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    value: JsonValue
+    location: Location  # from the key to the end of the value
+
+
+class ConfigEntry(BaseModel):
+    """A top-level entry of a framework config file (``researcher:`` in ``config/agents.yaml``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role: str  # "crewai-agents" | "crewai-tasks"
+    key: str
+    location: Location
+    fields: dict[str, ConfigValue] = {}
+
+
+class StateWrite(BaseModel):
+    """A write to a shared state field. ``kind``: "assign" replaces the value (last writer wins),
+    "update" reads and writes it back (``+=``, ``x = x + ...``), "mutate" changes it in place
+    (``.append``, item assignment), which is atomic under the GIL and merges like a reducer."""
+
+    model_config = ConfigDict(frozen=True)
+
+    field: str
+    kind: str
+    location: Location
+    locked: bool = False  # inside ``with lock:`` / ``async with lock:``
+    awaits: bool = False  # the statement awaits between reading and writing
+    constant: str | None = None  # the assigned value's source, when it is a literal
+
+
+class FlowMethod(BaseModel):
+    """A method of an event-driven flow. ``triggers`` are the events any one of which runs it
+    (``@listen(a)``, ``@listen(or_(a, b))``); ``events`` every event its condition mentions."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    kind: str  # "start" | "listen" | "router"
+    location: Location
+    asynchronous: bool = False
+    triggers: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    state_writes: tuple[StateWrite, ...] = ()
+
+
+class Flow(BaseModel):
+    """A CrewAI ``Flow`` subclass; ``complete`` is False when some trigger could not be read."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    framework: str
+    location: Location
+    methods: tuple[FlowMethod, ...] = ()
+    complete: bool = True
+
+
 class Fragment(BaseModel):
     """Everything one file contributes to the pipeline graph."""
 
@@ -285,3 +464,9 @@ class Fragment(BaseModel):
     retries: tuple[Retry, ...] = ()
     fan_outs: tuple[FanOut, ...] = ()
     loops: tuple[Loop, ...] = ()
+    foreign_calls: tuple[ForeignCall, ...] = ()
+    agents: tuple[Agent, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    teams: tuple[Team, ...] = ()
+    flows: tuple[Flow, ...] = ()
+    config_entries: tuple[ConfigEntry, ...] = ()

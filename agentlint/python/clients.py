@@ -13,14 +13,17 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from agentlint.ir import Bound, BoundStatus, Call, CallKind, Client, Provenance
-from agentlint.python.bounds import Given, find_argument, is_none, wrapper_bound
+from agentlint.ir import Bound, BoundStatus, Call, CallKind, Client, ForeignCall, Provenance
+from agentlint.python.bounds import Given, explicit, find_argument, is_none, number, wrapper_bound
 from agentlint.python.collector import CallSite
 from agentlint.python.context import ExtractionContext
 from agentlint.python.scopes import Scope
 from agentlint.python.values import UNKNOWN, Instance
 
 Classifier = Callable[[ExtractionContext, Given], Bound]
+# Libraries whose module-level names are never a project's client objects.
+_LIBRARY_ROOTS = frozenset({"requests", "httpx", "aiohttp", "urllib", "openai", "anthropic", "langchain_openai",
+                            "langchain_anthropic", "mcp", "os", "json", "asyncio", "langgraph", "typing"})
 Patcher = Callable[[ExtractionContext, str, Given], Bound | None]
 
 
@@ -77,7 +80,7 @@ class Catalog:
         return {kind: dict.fromkeys(spec.derivers, kind) for kind, spec in self.clients.items() if spec.derivers}
 
 
-def extract(ctx: ExtractionContext, catalog: Catalog) -> tuple[list[Client], list[Call]]:
+def extract(ctx: ExtractionContext, catalog: Catalog) -> tuple[list[Client], list[Call], list[ForeignCall]]:
     patched = _patched(ctx, catalog)
     clients: dict[int, Client] = {}
     for site in ctx.facts.calls:
@@ -85,11 +88,35 @@ def extract(ctx: ExtractionContext, catalog: Catalog) -> tuple[list[Client], lis
         if kind in catalog.clients:
             clients[id(site.node)] = _client(ctx, site.node, site.scope, catalog.clients[kind], patched)
     calls = []
+    foreign = []
+    last_components = {method.rsplit(".", 1)[-1] for spec in catalog.clients.values() for method in spec.methods}
     for site in ctx.facts.calls:
         call = _function_call(ctx, site, catalog) or _method_call(ctx, site, catalog, clients, patched)
         if call is not None:
             calls.append(call)
-    return list(clients.values()), calls
+        elif isinstance(site.node.func, cst.Attribute) and site.node.func.attr.value in last_components:
+            pending = _foreign_call(ctx, site)
+            if pending is not None:
+                foreign.append(pending)
+    return list(clients.values()), calls, foreign
+
+
+def _foreign_call(ctx: ExtractionContext, site: CallSite) -> ForeignCall | None:
+    """A request method called on something imported from another module: kept for assembly."""
+    path = ctx.evaluator.qualified_name(site.node.func, site.scope)
+    if path is None or path.split(".", 1)[0] in _LIBRARY_ROOTS:
+        return None
+    found = find_argument(ctx, site.node, site.scope, "timeout")
+    own = None
+    if found is UNKNOWN:
+        own = Bound.unknown("`timeout` may come from `**kwargs` that could not be resolved")
+    elif isinstance(found, Given):
+        value = ctx.evaluator.evaluate(found.expr, found.scope)
+        own = explicit(ctx, found, BoundStatus.UNBOUNDED, "`timeout=None` disables the timeout") if is_none(value) \
+            else Bound(status=BoundStatus.BOUNDED, provenance=Provenance.EXPLICIT, detail="`timeout` is given",
+                       value=number(value), source=ctx.locate(found.anchor))
+    return ForeignCall(path=path, scope=site.scope.qualname, location=ctx.locate(site.node), own=own,
+                       wrapper=wrapper_bound(ctx, site))
 
 
 def _function_call(ctx: ExtractionContext, site: CallSite, catalog: Catalog) -> Call | None:
@@ -157,18 +184,7 @@ def _through(ctx: ExtractionContext, owner: Instance, spec: ClientSpec, client: 
         if own is not None:
             return own
         instance = instance.parent
-    return _inherit(client)
-
-
-def _inherit(client: Client) -> Bound:
-    known = client.timeout.status is not BoundStatus.UNKNOWN
-    return Bound(
-        status=client.timeout.status,
-        provenance=Provenance.INHERITED if known else Provenance.UNKNOWN,
-        detail=f"from `{client.id}`: {client.timeout.detail}",
-        value=client.timeout.value,
-        source=client.timeout.source or client.location,
-    )
+    return client.inherited_bound()
 
 
 def _client(
@@ -183,8 +199,10 @@ def _client(
     else:
         timeout = _read(ctx, node, scope, spec.keywords, None, spec.classify, none_is_absent=spec.none_means_default)
         timeout = timeout or (spec.default_for(ctx, node, scope) if spec.default_for else spec.default)
+    exported = f"{scope.dotted}.{name}" if scope.kind == "module" and not name.startswith("<") else None
     return Client(id=client_id, kind=spec.kind, category=spec.call_kind, location=ctx.locate(node), timeout=timeout,
-                  has_timeout_setting=bool(spec.keywords))
+                  has_timeout_setting=bool(spec.keywords), exported_as=exported,
+                  methods={method: spec.asynchronous(method) for method in sorted(spec.methods)})
 
 
 def _read(

@@ -79,7 +79,7 @@ def extract_python(path: str, text: str, module: str | None = None) -> Fragment:
             _factories(facts),
         )
         ctx = ExtractionContext(path, tree, facts, evaluator)
-        found_clients, calls = clients.extract(ctx, _CLIENTS)
+        found_clients, calls, foreign = clients.extract(ctx, _CLIENTS)
         socket_default = http.socket_default_timeout(ctx)
         graph_aware = bool(_GRAPH_HINT.search(text))
         schemas, graphs, runs = langgraph.extract(ctx) if graph_aware else ((), (), ())
@@ -97,6 +97,7 @@ def extract_python(path: str, text: str, module: str | None = None) -> Fragment:
             retries=tuple(concurrency.retries(ctx)),
             fan_outs=tuple(concurrency.fan_outs(ctx, calls)),
             loops=tuple(loops.loops(ctx, calls)),
+            foreign_calls=tuple(foreign),
         )
     except RecursionError:
         raise UnanalysableError("expressions are nested too deeply for agentlint to analyse") from None

@@ -37,6 +37,7 @@ def facts(ctx: ExtractionContext, calls: list[Call], graph_aware: bool) -> list[
         node = scope.node
         assert isinstance(node, cst.FunctionDef)
         writes, router, gotos = langgraph.routing(ctx, scope) if graph_aware else (Writes(complete=False), None, ())
+        raw = outputs.raw_text_keys(ctx, scope, text) if graph_aware else []
         found.append(FunctionFacts(
             id=scope.dotted,
             location=ctx.locate(node.name),
@@ -48,7 +49,8 @@ def facts(ctx: ExtractionContext, calls: list[Call], graph_aware: bool) -> list[
             router=router,
             command_gotos=gotos,
             parses=tuple(outputs.parses(ctx, scope, text)),
-            raw_text_keys=tuple(outputs.raw_text_keys(ctx, scope, text)) if graph_aware else (),
+            raw_text_keys=tuple(key for key, source in raw if isinstance(source, Call)),
+            raw_text_foreign=tuple((key, source) for key, source in raw if isinstance(source, str)),
         ))
     return found
 

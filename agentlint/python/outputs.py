@@ -19,13 +19,15 @@ _TEXT_ATTRIBUTES = frozenset({"content", "text", "output_text"})
 
 
 class ModelText:
-    """Finds expressions that are a model's raw reply text within one function."""
+    """Finds expressions that are a model's raw reply text within one function. The model is a call
+    recognised in this file (a ``Call``), or a method called on an imported name (its dotted path,
+    which assembly resolves against the clients other modules export)."""
 
     def __init__(self, ctx: ExtractionContext, model_calls: list[Call]) -> None:
         self._ctx = ctx
         self._calls = {(call.location.start.row, call.location.start.column): call for call in model_calls}
 
-    def source(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> Call | None:
+    def source(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> Call | str | None:
         """The model call whose raw text ``expr`` is: ``reply.content``,
         ``reply.choices[0].message.content``, ``(await llm.ainvoke(x)).content``, or a name bound to one."""
         if depth > 4:
@@ -40,14 +42,17 @@ class ModelText:
                 return self.source(bindings[0].node, bindings[0].scope or scope, depth + 1)
         return None
 
-    def _reply(self, expr: cst.BaseExpression, scope: Scope, depth: int) -> Call | None:
+    def _reply(self, expr: cst.BaseExpression, scope: Scope, depth: int) -> Call | str | None:
         while isinstance(expr, (cst.Attribute, cst.Subscript)):  # choices[0].message
             expr = expr.value
         if isinstance(expr, cst.Await):
             expr = expr.expression
         if isinstance(expr, cst.Call):
             where = self._ctx.locate(expr)
-            return self._calls.get((where.start.row, where.start.column))
+            local = self._calls.get((where.start.row, where.start.column))
+            if local is not None or not isinstance(expr.func, cst.Attribute):
+                return local
+            return self._ctx.evaluator.qualified_name(expr.func, scope)
         if isinstance(expr, cst.Name) and depth <= 4:
             bindings = scope.lookup(expr.value)
             if len(bindings) == 1 and bindings[0].kind == "assign" and bindings[0].node is not None:
@@ -68,8 +73,10 @@ def parses(ctx: ExtractionContext, scope: Scope, text: ModelText) -> list[Parsed
             continue
         model_call = text.source(subject, scope)
         key = _state_key(subject, scope)
-        if model_call is not None:
+        if isinstance(model_call, Call):
             origin, source = "model", model_call.target
+        elif model_call is not None:
+            origin, source = "foreign", model_call
         elif key is not None:
             origin, source = "state", key
         else:
@@ -107,15 +114,17 @@ def _state_key(expr: cst.BaseExpression, scope: Scope) -> str | None:
     return None
 
 
-def raw_text_keys(ctx: ExtractionContext, scope: Scope, text: ModelText) -> list[str]:
-    """State keys a function returns (``return {"plan": reply.content}``) holding a model's raw text."""
+def raw_text_keys(ctx: ExtractionContext, scope: Scope, text: ModelText) -> list[tuple[str, Call | str]]:
+    """State keys a function returns (``return {"plan": reply.content}``) holding a model's raw text,
+    with the model call (or the imported callee's path) it came from."""
     keys = []
     for statement in ctx.facts.returns.get(id(scope), []):
         if isinstance(statement.value, cst.Dict):
             for element in statement.value.elements:
-                if (isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString)
-                        and text.source(element.value, scope) is not None):
-                    key = element.key.evaluated_value
-                    if isinstance(key, str):
-                        keys.append(key)
+                if not (isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString)):
+                    continue
+                source = text.source(element.value, scope)
+                key = element.key.evaluated_value
+                if source is not None and isinstance(key, str):
+                    keys.append((key, source))
     return keys

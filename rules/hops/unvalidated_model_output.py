@@ -72,14 +72,16 @@ class UnvalidatedModelOutput(GraphRule):
     def check(self, graph: PipelineGraph) -> Iterator[Finding]:
         for facts in _all_functions(graph):
             for parse in facts.parses:
-                if parse.origin == "model" and not parse.validated:
+                source = parse.source if parse.origin == "model" else (
+                    graph.model_call(parse.source) if parse.origin == "foreign" else None)
+                if source is not None and not parse.validated:
                     yield self.finding(
                         parse.location,
-                        f"`{parse.parser}` turns the reply of `{parse.source}` into data that `"
+                        f"`{parse.parser}` turns the reply of `{source}` into data that `"
                         f"{facts.id.rsplit('.', 1)[-1]}` uses without a schema check",
                         fix_title="Request structured output, or validate with a pydantic model "
                                   "(`Model.model_validate_json(...)`)",
-                        anchor=f"{facts.id}:{parse.parser}:{parse.source}",
+                        anchor=f"{facts.id}:{parse.parser}:{source}",
                     )
         for pipeline in graph.graphs:
             yield from self._state_hops(graph, pipeline)
@@ -88,7 +90,10 @@ class UnvalidatedModelOutput(GraphRule):
         nodes = [(node, graph.function(node.function)) for node in pipeline.nodes]
         producers: dict[str, list] = {}
         for node, facts in nodes:
-            for key in facts.raw_text_keys if facts else ():
+            if facts is None:
+                continue
+            keys = [*facts.raw_text_keys, *(key for key, path in facts.raw_text_foreign if graph.model_call(path))]
+            for key in dict.fromkeys(keys):
                 producers.setdefault(key, []).append(node)
         for node, facts in nodes:
             parse: ParsedOutput
