@@ -40,7 +40,7 @@ from agentlint.python.bounds import Given, code, explicit, find_argument, is_non
 from agentlint.python.collector import CallSite, argument
 from agentlint.python.context import ExtractionContext
 from agentlint.python.scopes import Scope
-from agentlint.python.values import UNKNOWN, Instance, Literal, ModuleRef
+from agentlint.python.values import UNKNOWN, DictValue, Instance, Literal, ModuleRef
 
 # The CLI template's ``main.py`` runs the crew without importing crewai; the fan-out methods are
 # distinctive enough to parse a file for.
@@ -217,6 +217,15 @@ class _Extraction:
             return None, False
         return ConfigRef(path=path, key=key.value, owner=crew.scope.dotted, location=self.ctx.locate(found.anchor)), True
 
+    def _opaque_kwargs(self, site: CallSite) -> bool:
+        """A ``**kwargs`` that cannot be read whole: any setting may hide in it."""
+        for arg in site.node.args:
+            if arg.star == "**":
+                value = self.ctx.evaluator.evaluate(arg.value, site.scope)
+                if not (isinstance(value, DictValue) and value.complete):
+                    return True
+        return False
+
     def _given(self, site: CallSite, keyword: str) -> Given | None | object:
         """The argument when the call sets it to something other than ``None``: a ``None`` is
         overridden by the ``config=`` entry, like an absent argument."""
@@ -246,7 +255,7 @@ class _Extraction:
             id=self.ids[id(site.node)], framework=FRAMEWORK, name=_string(self.ctx, role),
             location=self.ctx.locate(site.node), config_ref=config_ref, limits=limits,
             allow_delegation=allow_delegation, settings=tuple(settings),
-            complete=complete and find_argument(self.ctx, site.node, site.scope, "\0") is None,
+            complete=complete and not self._opaque_kwargs(site),
         )
 
     def _limit(self, site: CallSite, name: str, defaults: dict[str, tuple[float | None, str]]) -> tuple[Bound, bool]:
@@ -266,8 +275,7 @@ class _Extraction:
 
     def _task(self, site: CallSite) -> Task:
         config_ref, complete = self._config_ref(site, "tasks")
-        complete &= find_argument(self.ctx, site.node, site.scope, "\0") is None
-        settings: list[str] = []
+        complete &= not self._opaque_kwargs(site)
         given = {name: self._given(site, name) for name in
                  ("name", "agent", "context", *SCHEMA_SETTINGS, *GUARDRAIL_SETTINGS, "human_input", "async_execution")}
         settings = [name for name, found in given.items() if found is UNKNOWN or isinstance(found, Given)]
@@ -281,9 +289,9 @@ class _Extraction:
             id=self.ids[id(site.node)], framework=FRAMEWORK, name=_string(self.ctx, given["name"]),
             location=self.ctx.locate(site.node), config_ref=config_ref, agent=agent,
             output_schema=self._schema_name(schema), guardrail=guardrail,
-            human_review=_boolean(self.ctx, given["human_input"]) is not False if given["human_input"] else False,
+            human_review=_flag(self.ctx, given["human_input"], unreadable=True),
             context=context, context_location=context_location,
-            asynchronous=bool(given["async_execution"]) and _boolean(self.ctx, given["async_execution"]) is not False,
+            asynchronous=_flag(self.ctx, given["async_execution"], unreadable=False),
             settings=tuple(settings), complete=complete and context_complete,
         )
 
@@ -311,8 +319,7 @@ class _Extraction:
 
     # crews and their runs -----------------------------------------------------------------------
     def _team(self, site: CallSite) -> Team:
-        complete = find_argument(self.ctx, site.node, site.scope, "config") is None
-        complete &= find_argument(self.ctx, site.node, site.scope, "\0") is None
+        complete = find_argument(self.ctx, site.node, site.scope, "config") is None and not self._opaque_kwargs(site)
         members = {}
         for section, kind in (("agents", AGENT), ("tasks", TASK)):
             ids, readable = self._members(site, section, kind)
@@ -468,6 +475,14 @@ def _string(ctx: ExtractionContext, found: Given | None | object) -> str | None:
         if isinstance(value, Literal) and isinstance(value.value, str):
             return value.value
     return None
+
+
+def _flag(ctx: ExtractionContext, found: Given | None | object, *, unreadable: bool) -> bool:
+    """A flag's value: False when absent, ``unreadable`` when it cannot be read."""
+    if found is None:
+        return False
+    value = _boolean(ctx, found)
+    return unreadable if value is None else value
 
 
 def _boolean(ctx: ExtractionContext, found: Given | None | object) -> bool | None:

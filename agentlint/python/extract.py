@@ -15,19 +15,22 @@ import warnings
 import libcst as cst
 
 from agentlint.ir import Fragment
-from agentlint.python import clients, concurrency, functions, http, langgraph, llm, loops, mcp
+from agentlint.python import clients, concurrency, crewai, functions, http, langgraph, llm, loops, mcp
 from agentlint.python.collector import Collector, ModuleFacts
 from agentlint.python.context import ExtractionContext
 from agentlint.python.scopes import Scope
 from agentlint.python.values import Evaluator
 
-UNDERSTOOD_MODULES = (*http.MODULES, *llm.MODULES, *mcp.MODULES, *langgraph.MODULES, *concurrency.MODULES)
+UNDERSTOOD_MODULES = (*http.MODULES, *llm.MODULES, *mcp.MODULES, *langgraph.MODULES, *concurrency.MODULES,
+                      *crewai.MODULES)
 # Besides the modules: ``socket.setdefaulttimeout`` bounds urllib everywhere, and state schemas often
 # live in a module that imports nothing but ``typing``.
 _PREFILTER = re.compile(r"\b(?:%s|setdefaulttimeout|TypedDict)\b" % "|".join(UNDERSTOOD_MODULES))
 # Node functions often live in modules that never import langgraph; they take and return state.
 _GRAPH_HINT = re.compile(r"langgraph|\bstate\b")
-_CANONICAL = {**http.CANONICAL, **llm.CANONICAL, **mcp.CANONICAL, **langgraph.CANONICAL, **concurrency.CANONICAL}
+_CREWAI_HINT = re.compile(r"crewai|kickoff")
+_CANONICAL = {**http.CANONICAL, **llm.CANONICAL, **mcp.CANONICAL, **langgraph.CANONICAL, **concurrency.CANONICAL,
+              **crewai.CANONICAL}
 _CLIENTS = http.CATALOG | llm.CATALOG | mcp.CATALOG
 
 
@@ -83,6 +86,7 @@ def extract_python(path: str, text: str, module: str | None = None) -> Fragment:
         socket_default = http.socket_default_timeout(ctx)
         graph_aware = bool(_GRAPH_HINT.search(text))
         schemas, graphs, runs = langgraph.extract(ctx) if graph_aware else ((), (), ())
+        crew = crewai.extract(ctx) if _CREWAI_HINT.search(text) else crewai.CrewFacts()
         return Fragment(
             path=path,
             module=name,
@@ -93,10 +97,14 @@ def extract_python(path: str, text: str, module: str | None = None) -> Fragment:
             schemas=tuple(schemas),
             functions=tuple(functions.facts(ctx, calls, graph_aware)),
             graphs=tuple(graphs),
-            run_sites=tuple(runs),
+            run_sites=(*runs, *crew.run_sites),
             retries=tuple(concurrency.retries(ctx)),
-            fan_outs=tuple(concurrency.fan_outs(ctx, calls)),
+            fan_outs=(*concurrency.fan_outs(ctx, calls), *crew.fan_outs),
             loops=tuple(loops.loops(ctx, calls)),
+            agents=tuple(crew.agents),
+            tasks=tuple(crew.tasks),
+            teams=tuple(crew.teams),
+            flows=tuple(crew.flows),
             foreign_calls=tuple(foreign),
         )
     except RecursionError:
