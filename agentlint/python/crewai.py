@@ -24,6 +24,8 @@ import libcst as cst
 
 from agentlint.ir import (
     Agent,
+    ConfigEntry,
+    ConfigValue,
     Bound,
     BoundStatus,
     ConfigRef,
@@ -775,3 +777,72 @@ class _AwaitFinder(cst.CSTVisitor):
     def visit_Await(self, node: cst.Await) -> bool:
         self.found = True
         return False
+
+
+# assembly: merging the YAML entry a @CrewBase agent or task loads -------------------------------
+def join_agent(agent: Agent, entry: ConfigEntry | None) -> Agent:
+    """The agent with its YAML entry merged in as CrewAI's ``process_config`` does: a setting from the
+    entry applies unless the code passes one (other than ``None``). A missing entry leaves the agent
+    incomplete, so rules stay quiet about what it might have set."""
+    if agent.config_ref is None:
+        return agent
+    if entry is None:
+        return agent.model_copy(update={"complete": False})
+    fields = {name: value for name, value in entry.fields.items() if name not in agent.settings}
+    limits = {name: _config_limit(name, fields[name]) if name in fields else limit
+              for name, limit in agent.limits.items()}
+    update: dict[str, object] = {"config": entry.location, "limits": limits}
+    if "role" in fields and isinstance(fields["role"].value, str):
+        update["name"] = fields["role"].value.strip()
+    if "allow_delegation" in fields:
+        value = fields["allow_delegation"].value
+        update["allow_delegation"] = value if isinstance(value, bool) else None
+    return agent.model_copy(update=update)
+
+
+def join_task(task: Task, entry: ConfigEntry | None) -> Task:
+    """The task with its YAML entry merged in; names in the entry (``agent: researcher``,
+    ``context: [research_task]``) are ``@agent``/``@task`` methods of the ``@CrewBase`` class."""
+    ref = task.config_ref
+    if ref is None:
+        return task
+    if entry is None:
+        return task.model_copy(update={"complete": False})
+    fields = {name: value for name, value in entry.fields.items() if name not in task.settings}
+    update: dict[str, object] = {"config": entry.location}
+    complete = task.complete
+    if "agent" in fields:
+        agent = fields["agent"].value
+        update["agent"] = f"{ref.owner}.{agent}" if isinstance(agent, str) else None
+    if "context" in fields:
+        names = fields["context"].value
+        if isinstance(names, list) and all(isinstance(name, str) for name in names):
+            update["context"] = tuple(f"{ref.owner}.{name}" for name in names)
+        elif names is None:
+            update["context"] = ()
+        else:
+            complete = False
+        update["context_location"] = fields["context"].location
+    schema = next((str(fields[name].value) for name in SCHEMA_SETTINGS if name in fields and fields[name].value), None)
+    if task.output_schema is None and schema is not None:
+        update["output_schema"] = schema
+    if any(fields[name].value for name in GUARDRAIL_SETTINGS if name in fields):
+        update["guardrail"] = True
+    if "human_input" in fields and fields["human_input"].value is not False:
+        update["human_review"] = bool(fields["human_input"].value)
+    if "async_execution" in fields:
+        update["asynchronous"] = fields["async_execution"].value is True
+    update["name"] = task.name or ref.key
+    update["complete"] = complete
+    return task.model_copy(update=update)
+
+
+def _config_limit(name: str, setting: ConfigValue) -> Bound:
+    value = setting.value
+    if value is None:
+        return Bound(status=BoundStatus.UNBOUNDED, provenance=Provenance.EXPLICIT,
+                     detail=f"`{name}: null` in the YAML config", source=setting.location)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Bound(status=BoundStatus.BOUNDED, provenance=Provenance.EXPLICIT,
+                     detail=f"`{name}: {value}` in the YAML config", value=float(value), source=setting.location)
+    return Bound.unknown(f"`{name}: {value}` in the YAML config is not a number")

@@ -91,7 +91,7 @@ def _schema(ctx: ExtractionContext, scope: Scope) -> StateSchema | None:
         return None
     keys = []
     for statement in node.body.body:
-        for small in getattr(statement, "body", ()):
+        for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
             if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
                 keys.append(StateKey(name=small.target.value, reducer=_reducer(ctx, small.annotation.annotation, scope),
                                      location=ctx.locate(small.target)))

@@ -1,10 +1,49 @@
 """What the timeout rules share: which clients and calls of a category can wait forever, decided the
-same way for HTTP and LLM calls so the two rules never disagree about a bound."""
+same way for HTTP, LLM and MCP calls so the rules never disagree about a bound, and reported the same
+way: once at the client's constructor (calls that inherit it as related), once per call that opts out."""
 
 from collections.abc import Iterator
 
+from agentlint.findings import Finding, Location, RelatedLocation
 from agentlint.graph import PipelineGraph
 from agentlint.ir import Bound, BoundStatus, Call, CallKind, Client, Provenance
+from agentlint.rule import GraphRule
+
+
+class TimeoutRule(GraphRule):
+    """A rule about one category of blocking calls; subclasses say which, and how to fix each site."""
+
+    category: CallKind
+
+    def client_message(self, client: Client) -> str:
+        return f"`{client.kind}` client `{client.id}` has no timeout: {client.timeout.detail}"
+
+    def client_fix(self, client: Client) -> str:
+        raise NotImplementedError
+
+    def call_fix(self, call: Call) -> str:
+        raise NotImplementedError
+
+    def unbounded_calls(self, graph: PipelineGraph) -> Iterator[Call]:
+        return unbounded_calls(graph, self.category)
+
+    def check(self, graph: PipelineGraph) -> Iterator[Finding]:
+        for client, users in unbounded_clients(graph, self.category):
+            yield self.finding(
+                primary(client.timeout, client.location),
+                self.client_message(client),
+                related=[RelatedLocation(location=call.location, message=f"`{call.target}` waits on it")
+                         for call in users],
+                fix_title=self.client_fix(client),
+                anchor=client.id,
+            )
+        for call in self.unbounded_calls(graph):
+            yield self.finding(
+                primary(call.timeout, call.location),
+                f"`{call.target}` can wait forever: {call.timeout.detail}",
+                fix_title=self.call_fix(call),
+                anchor=call.id,
+            )
 
 
 def unbounded_clients(graph: PipelineGraph, category: CallKind) -> Iterator[tuple[Client, list[Call]]]:
@@ -14,7 +53,8 @@ def unbounded_clients(graph: PipelineGraph, category: CallKind) -> Iterator[tupl
         if (client.category is not category or not client.has_timeout_setting
                 or client.timeout.status is not BoundStatus.UNBOUNDED):
             continue
-        users = sorted(graph.calls_through(client), key=lambda c: (c.location.start.row, c.location.start.column))
+        users = sorted(graph.calls_through(client), key=lambda c: (c.location.path, c.location.start.row,
+                                                                   c.location.start.column))
         inheriting = [call for call in users if call.timeout.provenance is Provenance.INHERITED]
         if inheriting or not users:
             yield client, inheriting
@@ -31,6 +71,8 @@ def unbounded_calls(graph: PipelineGraph, category: CallKind, *, socket_default:
             yield call
 
 
-def primary(bound: Bound, fallback_location):  # type: ignore[no-untyped-def]
+def primary(bound: Bound, fallback: Location) -> Location:
     """Point at the argument that disabled the limit when there is one, else at the call."""
-    return bound.source if bound.provenance is Provenance.EXPLICIT and bound.source else fallback_location
+    return bound.source if bound.provenance is Provenance.EXPLICIT and bound.source else fallback
+
+

@@ -1,10 +1,9 @@
 from collections.abc import Iterator
 
-from agentlint.findings import Finding, RelatedLocation, Severity
+from agentlint.findings import Severity
 from agentlint.graph import PipelineGraph
-from agentlint.ir import CallKind
-from agentlint.rule import GraphRule
-from agentlint.rules.timeouts._unbounded import primary, unbounded_calls, unbounded_clients
+from agentlint.ir import Call, CallKind, Client
+from agentlint.rules.timeouts._unbounded import TimeoutRule, unbounded_calls
 
 _FIX = {
     "requests": "Pass `timeout=` with a finite value, e.g. `timeout=(3.05, 30)`",
@@ -14,7 +13,7 @@ _FIX = {
 }
 
 
-class HttpCallWithoutTimeout(GraphRule):
+class HttpCallWithoutTimeout(TimeoutRule):
     """
     ## What it does
     Reports HTTP requests that can wait forever: `requests` calls (module functions and `Session`
@@ -64,20 +63,13 @@ class HttpCallWithoutTimeout(GraphRule):
     summary = "HTTP request that can wait forever"
     severity = Severity.ERROR
 
-    def check(self, graph: PipelineGraph) -> Iterator[Finding]:
-        for client, users in unbounded_clients(graph, CallKind.HTTP):
-            yield self.finding(
-                primary(client.timeout, client.location),
-                f"`{client.kind}` client `{client.id}` has no timeout: {client.timeout.detail}",
-                related=[RelatedLocation(location=call.location, message=f"`{call.target}` waits on it")
-                         for call in users],
-                fix_title=_FIX[client.kind.split(".")[0]],
-                anchor=client.id,
-            )
-        for call in unbounded_calls(graph, CallKind.HTTP, socket_default=bool(graph.socket_default_timeouts)):
-            yield self.finding(
-                primary(call.timeout, call.location),
-                f"`{call.target}` can wait forever: {call.timeout.detail}",
-                fix_title=_FIX[call.target.split(".")[0]],
-                anchor=call.id,
-            )
+    category = CallKind.HTTP
+
+    def client_fix(self, client: Client) -> str:
+        return _FIX[client.kind.split(".")[0]]
+
+    def call_fix(self, call: Call) -> str:
+        return _FIX[call.target.split(".")[0]]
+
+    def unbounded_calls(self, graph: PipelineGraph) -> Iterator[Call]:
+        return unbounded_calls(graph, CallKind.HTTP, socket_default=bool(graph.socket_default_timeouts))

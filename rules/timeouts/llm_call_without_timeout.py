@@ -2,14 +2,14 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from agentlint.findings import Finding, RelatedLocation, Severity
+from agentlint.findings import Finding, Severity
 from agentlint.graph import PipelineGraph
-from agentlint.ir import Bound, BoundStatus, CallKind, Provenance
-from agentlint.rule import GraphRule, RuleOptions
-from agentlint.rules.timeouts._unbounded import primary, unbounded_calls, unbounded_clients
+from agentlint.ir import Bound, BoundStatus, Call, CallKind, Client, Provenance
+from agentlint.rule import RuleOptions
+from agentlint.rules.timeouts._unbounded import TimeoutRule, primary
 
 
-class LlmCallWithoutTimeout(GraphRule):
+class LlmCallWithoutTimeout(TimeoutRule):
     """
     ## What it does
     Reports LLM clients and calls that can wait forever: an `openai`/`anthropic` client or call with
@@ -64,23 +64,16 @@ class LlmCallWithoutTimeout(GraphRule):
     class Options(RuleOptions):
         max_seconds: float | None = Field(default=None, gt=0)
 
+    category = CallKind.LLM
+
+    def client_fix(self, client: Client) -> str:
+        return "Pass a finite `timeout=` (seconds) to the client"
+
+    def call_fix(self, call: Call) -> str:
+        return "Pass a finite `timeout=` (seconds)"
+
     def check(self, graph: PipelineGraph) -> Iterator[Finding]:
-        for client, users in unbounded_clients(graph, CallKind.LLM):
-            yield self.finding(
-                primary(client.timeout, client.location),
-                f"`{client.kind}` client `{client.id}` has no timeout: {client.timeout.detail}",
-                related=[RelatedLocation(location=call.location, message=f"`{call.target}` waits on it")
-                         for call in users],
-                fix_title="Pass a finite `timeout=` (seconds) to the client",
-                anchor=client.id,
-            )
-        for call in unbounded_calls(graph, CallKind.LLM):
-            yield self.finding(
-                primary(call.timeout, call.location),
-                f"`{call.target}` can wait forever: {call.timeout.detail}",
-                fix_title="Pass a finite `timeout=` (seconds)",
-                anchor=call.id,
-            )
+        yield from super().check(graph)
         yield from self._above_maximum(graph)
 
     def _above_maximum(self, graph: PipelineGraph) -> Iterator[Finding]:

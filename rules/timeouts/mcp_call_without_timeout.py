@@ -1,13 +1,9 @@
-from collections.abc import Iterator
-
-from agentlint.findings import Finding, RelatedLocation, Severity
-from agentlint.graph import PipelineGraph
-from agentlint.ir import CallKind
-from agentlint.rule import GraphRule
-from agentlint.rules.timeouts._unbounded import primary, unbounded_calls, unbounded_clients
+from agentlint.findings import Severity
+from agentlint.ir import Call, CallKind, Client
+from agentlint.rules.timeouts._unbounded import TimeoutRule
 
 
-class McpCallWithoutTimeout(GraphRule):
+class McpCallWithoutTimeout(TimeoutRule):
     """
     ## What it does
     Reports an MCP `ClientSession` opened over a stdio transport without `read_timeout_seconds`, whose
@@ -63,20 +59,13 @@ class McpCallWithoutTimeout(GraphRule):
     summary = "MCP request over stdio that can wait forever"
     severity = Severity.ERROR
 
-    def check(self, graph: PipelineGraph) -> Iterator[Finding]:
-        for client, users in unbounded_clients(graph, CallKind.MCP):
-            yield self.finding(
-                primary(client.timeout, client.location),
-                f"MCP session `{client.id}` has no read timeout: {client.timeout.detail}",
-                related=[RelatedLocation(location=call.location, message=f"`{call.target}` waits on it")
-                         for call in users],
-                fix_title="Pass `read_timeout_seconds=timedelta(seconds=...)` to the session",
-                anchor=client.id,
-            )
-        for call in unbounded_calls(graph, CallKind.MCP):
-            yield self.finding(
-                primary(call.timeout, call.location),
-                f"`{call.target}` can wait forever: {call.timeout.detail}",
-                fix_title="Pass a finite `read_timeout_seconds=`",
-                anchor=call.id,
-            )
+    category = CallKind.MCP
+
+    def client_message(self, client: Client) -> str:
+        return f"MCP session `{client.id}` has no read timeout: {client.timeout.detail}"
+
+    def client_fix(self, client: Client) -> str:
+        return "Pass `read_timeout_seconds=timedelta(seconds=...)` to the session"
+
+    def call_fix(self, call: Call) -> str:
+        return "Pass a finite `read_timeout_seconds=`"
