@@ -8,23 +8,32 @@ between them in networkx graphs, which is what rules and ``agentlint graph`` tra
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import cached_property
 
 import networkx as nx
 
 from agentlint.findings import Location
 from agentlint.ir import (
+    Agent,
     BoundStatus,
     Call,
     CallKind,
     Client,
+    ConfigEntry,
+    ConfigRef,
     ForeignCall,
     Fragment,
     FunctionFacts,
+    Flow,
     Graph,
+    Hop,
     RunSite,
     StateKey,
     StateSchema,
+    Task,
+    Team,
 )
+from agentlint.python import crewai
 
 START, END = "__start__", "__end__"
 _ADD_MESSAGES = "langgraph.graph.add_messages"
@@ -224,3 +233,87 @@ class PipelineGraph:
             if router is None or router.router is None or not router.router.targets_complete:
                 return False
         return True
+
+    # crews: agents, tasks and the hops between them -----------------------------------------------
+    @cached_property
+    def _crew_members(self) -> tuple[dict[str, Agent], dict[str, Task], dict[str, Team]]:
+        """Agents and tasks with the YAML entries they load merged in (by the config file's path
+        relative to the defining module and the entry's key), and crews, each by id."""
+        entries = {(fragment.path, entry.key): entry for fragment in self.fragments for entry in fragment.config_entries}
+
+        def entry(ref: ConfigRef | None) -> ConfigEntry | None:
+            return entries.get((ref.path, ref.key)) if ref is not None else None
+
+        agents = {agent.id: crewai.join_agent(agent, entry(agent.config_ref))
+                  for fragment in self.fragments for agent in fragment.agents}
+        tasks = {task.id: crewai.join_task(task, entry(task.config_ref))
+                 for fragment in self.fragments for task in fragment.tasks}
+        teams = {team.id: team for fragment in self.fragments for team in fragment.teams}
+        return agents, tasks, teams
+
+    @property
+    def agents(self) -> list[Agent]:
+        return list(self._crew_members[0].values())
+
+    @property
+    def tasks(self) -> list[Task]:
+        return list(self._crew_members[1].values())
+
+    @property
+    def teams(self) -> list[Team]:
+        return list(self._crew_members[2].values())
+
+    def agent(self, agent_id: str | None) -> Agent | None:
+        return self._crew_members[0].get(agent_id) if agent_id else None
+
+    def task(self, task_id: str | None) -> Task | None:
+        return self._crew_members[1].get(task_id) if task_id else None
+
+    def team(self, team_id: str | None) -> Team | None:
+        """A crew by id, also through a re-exported class (``pkg.ResearchCrew.crew``)."""
+        if not team_id:
+            return None
+        teams = self._crew_members[2]
+        owner, _, method = team_id.rpartition(".")
+        return teams.get(team_id) or teams.get(self.resolve(team_id)) or teams.get(f"{self.resolve(owner)}.{method}")
+
+    @property
+    def flows(self) -> Iterator[Flow]:
+        for fragment in self.fragments:
+            yield from fragment.flows
+
+    def hops(self) -> list[Hop]:
+        """Every task output another task receives: through ``context=[...]``, and, for tasks that
+        leave ``context`` unspecified in a sequential crew, implicitly (a sync task gets every earlier
+        output, an async one the last sync output)."""
+        found = [self._hop(producer, task, "task-context", task.context_location or task.location)
+                 for task in self.tasks for producer in task.context or ()]
+        for team in self.teams:
+            if team.process != "sequential" or not team.complete:
+                continue
+            earlier: list[str] = []
+            last_sync: str | None = None
+            for task_id in team.tasks:
+                task = self.task(task_id)
+                if task is None:
+                    break
+                if task.context is None and task.complete:
+                    producers = ([last_sync] if last_sync else []) if task.asynchronous else earlier
+                    found += [self._hop(producer, task, "sequential", task.location) for producer in producers]
+                earlier.append(task_id)
+                last_sync = last_sync if task.asynchronous else task_id
+        return found
+
+    def _hop(self, producer_id: str, consumer: Task, mechanism: str, location: Location) -> Hop:
+        producer = self.task(producer_id)
+        validated_by = None
+        validated: bool | None = None
+        if producer is not None:
+            validated_by = producer.output_schema or ("guardrail" if producer.guardrail else None) or (
+                "human review" if producer.human_review else None)
+            validated = True if validated_by else (False if producer.complete else None)
+        return Hop(
+            id=f"{producer_id}->{consumer.id}", producer=producer_id, producer_agent=producer.agent if producer else None,
+            consumer=consumer.id, consumer_agent=consumer.agent, mechanism=mechanism, location=location,
+            validated_by=validated_by, validated=validated,
+        )

@@ -24,11 +24,11 @@ import libcst as cst
 
 from agentlint.ir import (
     Agent,
-    ConfigEntry,
-    ConfigValue,
     Bound,
     BoundStatus,
+    ConfigEntry,
     ConfigRef,
+    ConfigValue,
     FanOut,
     Flow,
     FlowMethod,
@@ -832,7 +832,8 @@ def join_task(task: Task, entry: ConfigEntry | None) -> Task:
         update["human_review"] = bool(fields["human_input"].value)
     if "async_execution" in fields:
         update["asynchronous"] = fields["async_execution"].value is True
-    update["name"] = task.name or ref.key
+    named = fields["name"].value if "name" in fields else None
+    update["name"] = task.name or (named if isinstance(named, str) else ref.key)
     update["complete"] = complete
     return task.model_copy(update=update)
 
