@@ -41,7 +41,8 @@ def _has_facts(fragment: Fragment) -> bool:
 def build_report(graph: PipelineGraph, files: int, version: str) -> GraphReport:
     fragments = tuple(fragment for fragment in graph.fragments if _has_facts(fragment))
     bounds: list[Bound] = [client.timeout for fragment in fragments for client in fragment.clients]
-    bounds += [call.timeout for fragment in fragments for call in fragment.calls]
+    calls = list(graph.calls())
+    bounds += [call.timeout for call in calls]
     bounds += [limit for fragment in fragments for run in fragment.run_sites for limit in run.limits.values()]
     graphs = [pipeline for fragment in fragments for pipeline in fragment.graphs]
     return GraphReport(
@@ -51,7 +52,7 @@ def build_report(graph: PipelineGraph, files: int, version: str) -> GraphReport:
             files=files,
             files_with_facts=len(fragments),
             clients=sum(len(fragment.clients) for fragment in fragments),
-            calls=sum(len(fragment.calls) for fragment in fragments),
+            calls=len(calls),
             graphs=len(graphs),
             graph_nodes=sum(len(pipeline.nodes) for pipeline in graphs),
             incomplete_graphs=sum(not graph.routes_known(pipeline) for pipeline in graphs),

@@ -35,19 +35,18 @@ def render(graph: PipelineGraph, report: GraphReport) -> str:
             lines.append(f"    {_q(fragment_graph.id + ':' + source)} -> {_q(fragment_graph.id + ':' + target)} "
                          f"[style={_EDGE_STYLE[data['kind']]}, label={_q('' if data['kind'] == 'static' else data['kind'])}];")
         lines.append("  }")
-    for fragment in report.fragments:
-        for client in fragment.clients:
-            color = "red" if client.timeout.status is BoundStatus.UNBOUNDED else "black"
-            label = f"{client.kind}\n{client.id}\ntimeout: {bound_label(client.timeout)}"
-            lines.append(f"  {_q('client:' + client.id)} [label={_q(label)}, shape=cylinder, color={color}];")
-        for call in fragment.calls:
-            target = "client:" + call.client if call.client else "service:" + call.target
-            if not call.client:
-                declare(f"  {_q(target)} [label={_q(call.target)}, shape=hexagon];")
-            color = "red" if call.timeout.status is BoundStatus.UNBOUNDED else "black"
-            declare(f"  {_q('scope:' + call.scope)} [label={_q(call.scope)}];")
-            lines.append(f"  {_q('scope:' + call.scope)} -> {_q(target)} "
-                         f"[label={_q(call.target.rsplit('.', 1)[-1] + ' ' + bound_label(call.timeout))}, color={color}];")
+    for client in graph.clients:
+        color = "red" if client.timeout.status is BoundStatus.UNBOUNDED else "black"
+        label = f"{client.kind}\n{client.id}\ntimeout: {bound_label(client.timeout)}"
+        lines.append(f"  {_q('client:' + client.id)} [label={_q(label)}, shape=cylinder, color={color}];")
+    for call in graph.calls():
+        target = "client:" + call.client if call.client else "service:" + call.target
+        if not call.client:
+            declare(f"  {_q(target)} [label={_q(call.target)}, shape=hexagon];")
+        color = "red" if call.timeout.status is BoundStatus.UNBOUNDED else "black"
+        declare(f"  {_q('scope:' + call.scope)} [label={_q(call.scope)}];")
+        lines.append(f"  {_q('scope:' + call.scope)} -> {_q(target)} "
+                     f"[label={_q(call.target.rsplit('.', 1)[-1] + ' ' + bound_label(call.timeout))}, color={color}];")
     lines += [f"  // {line}" for line in coverage_lines(report.coverage)]
     lines.append("}")
     return "\n".join(lines) + "\n"

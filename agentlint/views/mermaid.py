@@ -43,19 +43,18 @@ def render(graph: PipelineGraph, report: GraphReport) -> str:
             declared.add(line)
             lines.append(line)
 
-    for fragment in report.fragments:
-        for client in fragment.clients:
-            cid = _id("client", client.id)
-            lines.append(f"  {cid}[({_label(f'{client.kind} {client.id} timeout: {bound_label(client.timeout)}')})]")
-            if client.timeout.status is BoundStatus.UNBOUNDED:
-                unbounded.append(cid)
-        for call in fragment.calls:
-            caller = _id("scope", call.scope)
-            declare(f"  {caller}[{_label(call.scope)}]")
-            target = _id("client", call.client) if call.client else _id("service", call.target)
-            if not call.client:
-                declare(f"  {target}{{{{{_label(call.target)}}}}}")
-            lines.append(f"  {caller} -->|{_label(call.target.rsplit('.', 1)[-1] + ' ' + bound_label(call.timeout))}| {target}")
+    for client in graph.clients:
+        cid = _id("client", client.id)
+        lines.append(f"  {cid}[({_label(f'{client.kind} {client.id} timeout: {bound_label(client.timeout)}')})]")
+        if client.timeout.status is BoundStatus.UNBOUNDED:
+            unbounded.append(cid)
+    for call in graph.calls():
+        caller = _id("scope", call.scope)
+        declare(f"  {caller}[{_label(call.scope)}]")
+        target = _id("client", call.client) if call.client else _id("service", call.target)
+        if not call.client:
+            declare(f"  {target}{{{{{_label(call.target)}}}}}")
+        lines.append(f"  {caller} -->|{_label(call.target.rsplit('.', 1)[-1] + ' ' + bound_label(call.timeout))}| {target}")
     if unbounded:
         lines.append(f"  class {','.join(dict.fromkeys(unbounded))} unbounded")
     lines += [f"  %% {line}" for line in coverage_lines(report.coverage)]
