@@ -85,7 +85,7 @@ def extract_python(path: str, text: str, module: str | None = None) -> Fragment:
         found_clients, calls, foreign = clients.extract(ctx, _CLIENTS)
         socket_default = http.socket_default_timeout(ctx)
         graph_aware = bool(_GRAPH_HINT.search(text))
-        schemas, graphs, runs = langgraph.extract(ctx) if graph_aware else ((), (), ())
+        schemas, graphs, runs, prebuilt_routers = langgraph.extract(ctx) if graph_aware else ((), (), (), ())
         crew = crewai.extract(ctx) if _CREWAI_HINT.search(text) else crewai.CrewFacts()
         return Fragment(
             path=path,
@@ -95,7 +95,7 @@ def extract_python(path: str, text: str, module: str | None = None) -> Fragment:
             socket_default_timeout=ctx.locate(socket_default) if socket_default is not None else None,
             exports=_exports(facts),
             schemas=tuple(schemas),
-            functions=tuple(functions.facts(ctx, calls, graph_aware)),
+            functions=(*functions.facts(ctx, calls, graph_aware), *prebuilt_routers),
             graphs=tuple(graphs),
             run_sites=(*runs, *crew.run_sites),
             retries=tuple(concurrency.retries(ctx)),

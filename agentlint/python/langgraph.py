@@ -12,6 +12,7 @@ import libcst as cst
 
 from agentlint.ir import (
     Bound,
+    FunctionFacts,
     BoundStatus,
     ConditionalEdge,
     Graph,
@@ -30,12 +31,14 @@ from agentlint.python.exits import externally_bounded
 from agentlint.python.scopes import Scope
 from agentlint.python.values import UNKNOWN, DictValue, Instance, Literal, ModuleRef, Value
 
-MODULES = ("langgraph",)
+MODULES = ("langgraph", "langchain")
 BUILDER = "langgraph.graph.StateGraph"
 COMPILED = "langgraph.graph.CompiledStateGraph"  # not importable: the kind of ``builder.compile()``
 START, END = "__start__", "__end__"
 SEND = "langgraph.types.Send"
 COMMAND = "langgraph.types.Command"
+# Prebuilt tool-calling agents: a model ⇄ tools loop that ends when the model stops calling tools.
+PREBUILT = "langgraph.prebuilt.create_react_agent"
 RUN_METHODS = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch", "astream_events"})
 ASYNC_RUN_METHODS = frozenset({"ainvoke", "astream", "abatch", "astream_events"})
 _BUILDER_METHODS = ("add_node", "add_edge", "add_conditional_edges", "set_entry_point", "set_finish_point",
@@ -54,13 +57,20 @@ CANONICAL = {
     "typing_extensions.TypedDict": "typing.TypedDict",
     "typing_extensions.Annotated": "typing.Annotated",
     "langchain_core.runnables.config.RunnableConfig": "langchain_core.runnables.RunnableConfig",
+    "langgraph.prebuilt.chat_agent_executor.create_react_agent": PREBUILT,
+    "langchain.agents.create_agent": PREBUILT,
+    "langchain.agents.factory.create_agent": PREBUILT,
 }
+# Middleware of ``create_agent`` that caps the loop (langchain 1.5 ``agents/middleware``).
+_LOOP_LIMITS = frozenset({"langchain.agents.middleware.ModelCallLimitMiddleware",
+                          "langchain.agents.middleware.ToolCallLimitMiddleware"})
 DERIVERS = {
     BUILDER: {**dict.fromkeys(_BUILDER_METHODS, BUILDER), "compile": COMPILED},
     COMPILED: {"with_config": COMPILED},
+    PREBUILT: {"with_config": PREBUILT},
 }
 DICT_CONSTRUCTORS = frozenset({"langchain_core.runnables.RunnableConfig"})
-KNOWN_INSTANCES = frozenset({BUILDER, COMPILED})
+KNOWN_INSTANCES = frozenset({BUILDER, COMPILED, PREBUILT})
 
 _SCHEMA_BASES = {
     "typing.TypedDict": "typeddict",
@@ -70,11 +80,41 @@ _SCHEMA_BASES = {
 }
 
 
-def extract(ctx: ExtractionContext) -> tuple[list[StateSchema], list[Graph], list[RunSite]]:
+def extract(ctx: ExtractionContext) -> tuple[list[StateSchema], list[Graph], list[RunSite], list[FunctionFacts]]:
+    """Schemas, graphs (built and prebuilt), run sites, and the synthetic routers of prebuilt agents."""
     schemas = [schema for scope in ctx.facts.definitions if scope.kind == "class"
                for schema in [_schema(ctx, scope)] if schema is not None]
     graphs, runs = _graphs(ctx)
-    return schemas, graphs, runs
+    prebuilt = [_prebuilt(ctx, site) for site in ctx.facts.calls
+                if ctx.evaluator.qualified_name(site.node.func, site.scope) == PREBUILT]
+    return schemas, graphs + [graph for graph, _ in prebuilt], runs, [router for _, router in prebuilt]
+
+
+def _prebuilt(ctx: ExtractionContext, site: CallSite) -> tuple[Graph, FunctionFacts]:
+    """A prebuilt agent as the graph it compiles to: ``agent`` ⇄ ``tools``, leaving when the model
+    answers without a tool call (``tools_condition``), unless limit middleware caps the model calls."""
+    graph_id = _graph_id(ctx, site)
+    location = ctx.locate(site.node)
+    middleware = find_argument(ctx, site.node, site.scope, "middleware")
+    limited = isinstance(middleware, Given) and isinstance(middleware.expr, (cst.List, cst.Tuple)) and any(
+        isinstance(element.value, cst.Call)
+        and ctx.evaluator.qualified_name(element.value.func, middleware.scope) in _LOOP_LIMITS
+        for element in middleware.expr.elements
+    )
+    router_id = f"{graph_id}.tools_condition"
+    router = FunctionFacts(id=router_id, location=location, router=Router(
+        id=router_id, location=location, targets=("tools", END), external_exit=limited))
+    graph = Graph(
+        id=graph_id, framework="langgraph-prebuilt", location=location, state=None,
+        nodes=(GraphNode(name="agent", function=None, location=location),
+               GraphNode(name="tools", function=None, location=location)),
+        edges=(GraphEdge(sources=(START,), target="agent", kind="static", location=location),
+               GraphEdge(sources=("tools",), target="agent", kind="static", location=location)),
+        conditional=(ConditionalEdge(source="agent", router=router_id, path_map=None, location=location),),
+        compiled=tuple(_exported_names(ctx, id(site.node))),
+        complete=middleware is None or limited,
+    )
+    return graph, router
 
 
 # state schemas ------------------------------------------------------------------------------------
@@ -298,9 +338,13 @@ def _graphs(ctx: ExtractionContext) -> tuple[list[Graph], list[RunSite]]:
         if isinstance(func, cst.Attribute):
             owner = ctx.evaluator.evaluate(func.value, site.scope)
             if isinstance(owner, Instance) and owner.kind in KNOWN_INSTANCES:
-                builder = builders.get(id(_root(owner).call))
+                root = _root(owner)
+                builder = builders.get(id(root.call))
                 if builder is not None:
                     _builder_call(ctx, builder, owner, func.attr.value, site, runs)
+                elif owner.kind == PREBUILT and func.attr.value in RUN_METHODS:
+                    graph_id = _graph_id(ctx, CallSite(root.call, root.scope, ()))
+                    runs.append(_run_site(ctx, graph_id, func.attr.value, site, _config_chain(ctx, owner)))
                 continue
             if isinstance(owner, ModuleRef) and func.attr.value in RUN_METHODS:
                 runs.append(_run_site(ctx, owner.qualified, func.attr.value, site, ()))
@@ -340,7 +384,7 @@ def _exported_names(ctx: ExtractionContext, builder_key: int) -> list[str]:
     for name, bindings in module.bindings.items():
         if len(bindings) == 1 and bindings[0].kind == "assign":
             value = _module_value(ctx, name)
-            if isinstance(value, Instance) and value.kind == COMPILED and id(_root(value).call) == builder_key:
+            if isinstance(value, Instance) and value.kind in (COMPILED, PREBUILT) and id(_root(value).call) == builder_key:
                 names.append(f"{module.dotted}.{name}")
     return names
 
@@ -355,7 +399,7 @@ def _builder_call(
     ctx: ExtractionContext, builder: _Builder, owner: Instance, method: str, site: CallSite, runs: list[RunSite]
 ) -> None:
     call = site.node
-    if owner.kind == COMPILED:
+    if owner.kind in (COMPILED, PREBUILT):
         if method in RUN_METHODS:
             runs.append(_run_site(ctx, builder.id, method, site, _config_chain(ctx, owner)))
         return

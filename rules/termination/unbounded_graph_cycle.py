@@ -15,7 +15,9 @@ class UnboundedGraphCycle(GraphRule):
     ## What it does
     Reports a run of a LangGraph graph that contains a cycle whose only way out is a conditional edge
     the model decides (the router checks the model's output, not a counter, a length or LangGraph's
-    `remaining_steps`), when the run sets no explicit `recursion_limit`.
+    `remaining_steps`), when the run sets no explicit `recursion_limit`. Prebuilt tool-calling agents
+    (`create_react_agent`, `langchain.agents.create_agent`) are such a loop (model ⇄ tools until the
+    model stops calling tools) unless `ModelCallLimitMiddleware`/`ToolCallLimitMiddleware` caps them.
 
     ## Why is this bad?
     A reviewer/critic loop that ends when the model says "approved" may never end: the model keeps
