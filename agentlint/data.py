@@ -113,7 +113,7 @@ def config_entries(path: str, kind: str, text: str) -> list[ConfigEntry]:
 def _pairs(loader: yaml.SafeLoader, node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node]]:
     """Key/value nodes with ``<<: *anchor`` merges applied, as ``yaml.safe_load`` would see them."""
     loader.flatten_mapping(node)
-    return [(key, value) for key, value in node.value if isinstance(key, yaml.ScalarNode) and isinstance(key.value, str)]
+    return [(key, value) for key, value in node.value if isinstance(key, yaml.ScalarNode)]
 
 
 def _json(loader: yaml.SafeLoader, node: yaml.Node) -> JsonValue:

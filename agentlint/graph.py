@@ -14,6 +14,9 @@ import networkx as nx
 
 from agentlint.findings import Location
 from agentlint.ir import (
+    END,
+    START,
+    UNKNOWN_TARGET,
     Agent,
     BoundStatus,
     Call,
@@ -35,7 +38,6 @@ from agentlint.ir import (
 )
 from agentlint.python import crewai
 
-START, END = "__start__", "__end__"
 _ADD_MESSAGES = "langgraph.graph.add_messages"
 # Schemas that come from libraries, with the keys they contribute.
 _LIBRARY_SCHEMAS = {
@@ -215,17 +217,22 @@ class PipelineGraph:
             if router is not None and router.router is not None:
                 for target in router.router.sends:
                     routes.add_edge(conditional.source, target, kind="send", location=conditional.location,
-                                    data_dependent=router.router.send_data_dependent)
+                                    many=router.router.send_many)
         for node in graph.nodes:
             facts = self.function(node.function)
             for target in facts.command_gotos if facts else ():
-                routes.add_edge(node.name, target, kind="command", location=node.location)
+                if target != UNKNOWN_TARGET:
+                    routes.add_edge(node.name, target, kind="command", location=node.location)
         return routes
 
     def routes_known(self, graph: Graph) -> bool:
         """Whether ``routes`` is the whole story: every builder call read, every router understood."""
         if not graph.complete:
             return False
+        for node in graph.nodes:
+            facts = self.function(node.function)
+            if facts is not None and UNKNOWN_TARGET in facts.command_gotos:
+                return False
         for conditional in graph.conditional:
             if conditional.path_map is not None:
                 continue
@@ -239,7 +246,8 @@ class PipelineGraph:
     def _crew_members(self) -> tuple[dict[str, Agent], dict[str, Task], dict[str, Team]]:
         """Agents and tasks with the YAML entries they load merged in (by the config file's path
         relative to the defining module and the entry's key), and crews, each by id."""
-        entries = {(fragment.path, entry.key): entry for fragment in self.fragments for entry in fragment.config_entries}
+        entries = {(fragment.path, entry.key): entry
+                   for fragment in self.fragments for entry in fragment.config_entries}
 
         def entry(ref: ConfigRef | None) -> ConfigEntry | None:
             return entries.get((ref.path, ref.key)) if ref is not None else None
@@ -313,7 +321,8 @@ class PipelineGraph:
                 "human review" if producer.human_review else None)
             validated = True if validated_by else (False if producer.complete else None)
         return Hop(
-            id=f"{producer_id}->{consumer.id}", producer=producer_id, producer_agent=producer.agent if producer else None,
-            consumer=consumer.id, consumer_agent=consumer.agent, mechanism=mechanism, location=location,
+            id=f"{producer_id}->{consumer.id}", producer=producer_id,
+            producer_agent=producer.agent if producer else None, consumer=consumer.id,
+            consumer_agent=consumer.agent, mechanism=mechanism, location=location,
             validated_by=validated_by, validated=validated,
         )

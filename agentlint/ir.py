@@ -15,6 +15,12 @@ from pydantic import BaseModel, ConfigDict, JsonValue
 from agentlint.findings import Location
 
 
+# Graph vocabulary shared by adapters and assembly: LangGraph's entry and exit node names, and the
+# target recorded for a ``Command(goto=...)`` that could not be read.
+START, END = "__start__", "__end__"
+UNKNOWN_TARGET = "?"
+
+
 class BoundStatus(str, enum.Enum):
     BOUNDED = "bounded"
     UNBOUNDED = "unbounded"
@@ -156,6 +162,7 @@ class Router(BaseModel):
     targets: tuple[str, ...] = ()
     targets_complete: bool = True
     sends: tuple[str, ...] = ()
+    send_many: bool = False  # several ``Send``s at once (a comprehension, or a list of two or more)
     send_data_dependent: bool = False
     send_capped: bool = False
     external_exit: bool = False
@@ -361,6 +368,7 @@ class Team(BaseModel):
 
     id: str  # the ``@crew`` method's or the variable's qualified name
     framework: str
+    name: str | None  # ``name=``; a ``@CrewBase`` crew is named after its class
     location: Location
     agents: tuple[str, ...] = ()
     tasks: tuple[str, ...] = ()

@@ -141,7 +141,8 @@ def race(server: SilentServer, unbounded: Callable[..., object], bounded: Callab
         assert waiting.error is None and not waiting.returned
     finally:
         server.hang_up()  # release whatever is still blocked so no thread outlives the test
-        assert waiting.wait(5) and giving_up.wait(5), "a request did not end after the server hung up"
+        ended = waiting.wait(5) and giving_up.wait(5)
+    assert ended, "a request did not end after the server hung up"
 
 
 def test_requests_without_timeout_outlasts_its_fixed_twin(silent_server: SilentServer) -> None:

@@ -14,7 +14,8 @@ from agentlint.ir import Bound, BoundStatus, Call, FanOut, Provenance, Retry
 from agentlint.python.bounds import Given, code, explicit, find_argument, is_none
 from agentlint.python.collector import CallSite
 from agentlint.python.context import ExtractionContext
-from agentlint.python.functions import SEMAPHORE_LIKE
+from agentlint.python.functions import SEMAPHORE_LIKE, SEMAPHORES
+from agentlint.python.widths import width
 from agentlint.python.scopes import Scope
 from agentlint.python.values import UNKNOWN, Instance, Literal, ModuleRef
 
@@ -97,7 +98,8 @@ def _stop_status(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope)
     if isinstance(value, ModuleRef) and value.qualified == "tenacity.stop_never":
         return BoundStatus.UNBOUNDED
     if isinstance(value, Instance) and value.kind.startswith("tenacity.stop_"):
-        return BoundStatus.BOUNDED
+        # Stops only if some other code sets the event: nothing agentlint can see bounds it.
+        return BoundStatus.UNKNOWN if value.kind == "tenacity.stop_when_event_set" else BoundStatus.BOUNDED
     return BoundStatus.UNKNOWN
 
 
@@ -149,7 +151,7 @@ def _gather(ctx: ExtractionContext, site: CallSite, mechanism: str, by_node: dic
     if comprehension is None:
         return _fan_out(ctx, site, mechanism, BoundStatus.UNKNOWN, None, site.scope, by_node)
     element, iterable, scope = comprehension
-    return _fan_out(ctx, site, mechanism, _width(ctx, iterable, scope), element, scope, by_node, iterable)
+    return _fan_out(ctx, site, mechanism, width(ctx, iterable, scope), element, scope, by_node)
 
 
 def _spawn_in_loop(ctx: ExtractionContext, site: CallSite, mechanism: str, by_node: dict) -> FanOut | None:  # type: ignore[type-arg]
@@ -157,8 +159,8 @@ def _spawn_in_loop(ctx: ExtractionContext, site: CallSite, mechanism: str, by_no
     if not loops or not site.node.args:
         return None
     iterable = loops[-1].iter
-    return _fan_out(ctx, site, mechanism, _width(ctx, iterable, site.scope), site.node.args[0].value, site.scope,
-                    by_node, iterable)
+    return _fan_out(ctx, site, mechanism, width(ctx, iterable, site.scope), site.node.args[0].value, site.scope,
+                    by_node)
 
 
 def _comprehension(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope):  # type: ignore[no-untyped-def]
@@ -173,20 +175,9 @@ def _comprehension(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scop
     return None
 
 
-def _width(ctx: ExtractionContext, iterable: cst.BaseExpression, scope: Scope) -> BoundStatus:
-    if isinstance(iterable, (cst.List, cst.Tuple, cst.Set)):
-        return BoundStatus.BOUNDED
-    if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value == "range":
-        values = [ctx.evaluator.evaluate(arg.value, scope) for arg in iterable.args]
-        return BoundStatus.BOUNDED if all(isinstance(v, Literal) for v in values) else BoundStatus.UNBOUNDED
-    if isinstance(ctx.evaluator.evaluate(iterable, scope), Literal):
-        return BoundStatus.BOUNDED
-    return BoundStatus.UNBOUNDED
-
-
 def _fan_out(
     ctx: ExtractionContext, site: CallSite, mechanism: str, width: BoundStatus,
-    element: cst.BaseExpression | None, scope: Scope, by_node: dict, iterable: cst.BaseExpression | None = None,  # type: ignore[type-arg]
+    element: cst.BaseExpression | None, scope: Scope, by_node: dict,  # type: ignore[type-arg]
 ) -> FanOut:
     work: list[str] = []
     spawns = None
@@ -205,20 +196,18 @@ def _fan_out(
         location=ctx.locate(site.node),
         scope=site.scope.qualname,
         width=width,
-        cap=_cap(ctx, element, iterable),
+        cap=_cap(ctx, element, scope),
         work=tuple(work),
         spawns=spawns,
     )
 
 
-def _cap(ctx: ExtractionContext, element: cst.BaseExpression | None, iterable: cst.BaseExpression | None) -> Bound:
-    if iterable is not None and isinstance(iterable, cst.Subscript) and iterable.slice:
-        index = iterable.slice[0].slice
-        if isinstance(index, cst.Slice) and index.upper is not None:
-            return Bound(status=BoundStatus.BOUNDED, provenance=Provenance.EXPLICIT,
-                         detail=f"the items are sliced: `{code(iterable)}`", source=ctx.locate(iterable))
+def _cap(ctx: ExtractionContext, element: cst.BaseExpression | None, scope: Scope) -> Bound:
+    """A semaphore handed to each branch; slices count as a bounded width, not as a cap."""
     if isinstance(element, cst.Call) and any(
-        SEMAPHORE_LIKE.search(code(arg.value)) for arg in element.args
+        SEMAPHORE_LIKE.search(code(arg.value))
+        or (isinstance(value := ctx.evaluator.evaluate(arg.value, scope), Instance) and value.kind in SEMAPHORES)
+        for arg in element.args
     ):
         return Bound(status=BoundStatus.BOUNDED, provenance=Provenance.EXPLICIT,
                      detail="a semaphore is passed to each branch", source=ctx.locate(element))

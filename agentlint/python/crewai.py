@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from agentlint.findings import Location
 from agentlint.ir import (
     Agent,
     Bound,
@@ -53,7 +54,8 @@ CREW_BASE = "crewai.project.CrewBase"
 AGENT_METHOD, TASK_METHOD, CREW_METHOD = "crewai.project.agent", "crewai.project.task", "crewai.project.crew"
 LISTEN, ROUTER, START = "crewai.flow.flow.listen", "crewai.flow.flow.router", "crewai.flow.flow.start"
 OR, AND = "crewai.flow.flow.or_", "crewai.flow.flow.and_"
-_DSL_MODULES = {"listen": "_listen", "router": "_router", "start": "_start", "or_": "_conditions", "and_": "_conditions"}
+_DSL_MODULES = {"listen": "_listen", "router": "_router", "start": "_start", "or_": "_conditions",
+                "and_": "_conditions"}
 
 CANONICAL = {
     "crewai.agent.Agent": AGENT,
@@ -109,6 +111,8 @@ def default_limit(name: str, defaults: dict[str, tuple[float | None, str]] = AGE
 
 @dataclass
 class CrewFacts:
+    """What one module contributes: the adapter's share of the ``Fragment``."""
+
     agents: list[Agent] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
     teams: list[Team] = field(default_factory=list)
@@ -126,9 +130,13 @@ class _CrewClass:
     agents: dict[str, Scope]
     tasks: dict[str, Scope]  # in definition order: the order ``self.tasks`` runs them in
     crews: dict[str, Scope]
+    inherits: bool  # a base class may add ``@agent``/``@task`` methods agentlint does not see
 
 
 class _Extraction:
+    """One module's CrewAI objects. Ids are assigned to every ``Agent``/``Task``/``Crew`` call first,
+    so that a task can name its agent and a crew its tasks whatever order they appear in."""
+
     def __init__(self, ctx: ExtractionContext) -> None:
         self.ctx = ctx
         self.classes = {crew.scope.dotted: crew for crew in _crew_classes(ctx)}
@@ -217,7 +225,8 @@ class _Extraction:
         path = crew.config[section]
         if not (isinstance(key, Literal) and isinstance(key.value, str)) or path is None:
             return None, False
-        return ConfigRef(path=path, key=key.value, owner=crew.scope.dotted, location=self.ctx.locate(found.anchor)), True
+        location = self.ctx.locate(found.anchor)
+        return ConfigRef(path=path, key=key.value, owner=crew.scope.dotted, location=location), True
 
     def _opaque_kwargs(self, site: CallSite) -> bool:
         """A ``**kwargs`` that cannot be read whole: any setting may hide in it."""
@@ -284,8 +293,8 @@ class _Extraction:
         agent = None
         if isinstance(given["agent"], Given):
             agent = self._reference(given["agent"].expr, given["agent"].scope, AGENT)
-        schema = next((found for name in SCHEMA_SETTINGS if (found := given[name]) is not None), None)
-        guardrail = any(_present(self.ctx, given[name]) for name in GUARDRAIL_SETTINGS)
+        schema = next((found for name in SCHEMA_SETTINGS if isinstance(found := given[name], Given)), None)
+        guardrail = any(_present(given[name]) for name in GUARDRAIL_SETTINGS)
         context, context_location, context_complete = self._context(site, given["context"])
         return Task(
             id=self.ids[id(site.node)], framework=FRAMEWORK, name=_string(self.ctx, given["name"]),
@@ -297,14 +306,14 @@ class _Extraction:
             settings=tuple(settings), complete=complete and context_complete,
         )
 
-    def _schema_name(self, found: Given | None | object) -> str | None:
+    def _schema_name(self, found: Given | None) -> str | None:
         if found is None:
             return None
-        if not isinstance(found, Given):
-            return "<unknown>"
         return self.ctx.evaluator.qualified_name(found.expr, found.scope) or code(found.expr)
 
-    def _context(self, site: CallSite, found: Given | None | object) -> tuple[tuple[str, ...] | None, object, bool]:
+    def _context(
+        self, site: CallSite, found: Given | None | object
+    ) -> tuple[tuple[str, ...] | None, Location | None, bool]:
         """The tasks named by ``context=``: ``None`` when not given (CrewAI's ``NOT_SPECIFIED``), empty
         when set to ``None`` or ``[]`` (no context at all)."""
         if found is None:
@@ -328,8 +337,11 @@ class _Extraction:
             members[section] = ids
             complete &= readable
         limits = {name: self._limit(site, name, CREW_DEFAULTS)[0] for name in CREW_DEFAULTS}
+        crew = self._crew_class(site.scope)
+        name = _string(self.ctx, find_argument(self.ctx, site.node, site.scope, "name"))
         return Team(
             id=self.ids[id(site.node)], framework=FRAMEWORK, location=self.ctx.locate(site.node),
+            name=name or (crew.scope.dotted.rsplit(".", 1)[-1] if crew is not None else None),
             agents=members["agents"], tasks=members["tasks"], process=self._process(site), limits=limits,
             complete=complete,
         )
@@ -345,7 +357,7 @@ class _Extraction:
         if (crew is not None and isinstance(expr, cst.Attribute) and self._is_self(expr.value, found.scope)
                 and expr.attr.value == section):
             methods = crew.agents if section == "agents" else crew.tasks
-            return tuple(f"{crew.scope.dotted}.{name}" for name in methods), True
+            return tuple(f"{crew.scope.dotted}.{name}" for name in methods), not crew.inherits
         elements = _elements(expr, found.scope)
         if elements is None:
             return (), False
@@ -386,11 +398,14 @@ class _Extraction:
                 ))
 
     def _crew_target(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> str | None:
-        """What a ``kickoff`` runs: a ``Crew(...)`` by its id, or ``SomeCrew().crew()`` as the
-        ``@crew`` method's qualified name, which assembly matches against the crews it knows."""
+        """What a ``kickoff`` runs: a ``Crew(...)`` by its id; else the name a crew would have if it
+        is defined elsewhere (an imported crew variable or factory, ``SomeCrew().crew()`` as the
+        ``@crew`` method), which assembly matches against the crews it knows."""
         value = self.ctx.evaluator.evaluate(expr, scope)
         if isinstance(value, Instance) and value.kind == CREW:
             return self.ids.get(id(value.call))
+        if isinstance(value, ModuleRef):
+            return value.qualified
         if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute):
             method = expr.func.attr.value
             crew = self._crew_class(scope)
@@ -400,6 +415,8 @@ class _Extraction:
             if isinstance(owner, Instance) and owner.kind not in (AGENT, TASK, CREW):
                 return f"{owner.kind}.{method}"
             return None
+        if isinstance(expr, cst.Call):
+            return self.ctx.evaluator.qualified_name(expr.func, scope)
         bound = _single_assignment(expr, scope)
         if bound is not None and depth < 3:
             return self._crew_target(bound[0], bound[1], depth + 1)
@@ -418,9 +435,11 @@ def _crew_classes(ctx: ExtractionContext) -> list[_CrewClass]:
             continue
         node = scope.node
         assert isinstance(node, cst.ClassDef)
-        if not any(ctx.evaluator.qualified_name(_decorator_target(d), scope.parent) == CREW_BASE for d in node.decorators):
+        decorators = (ctx.evaluator.qualified_name(_decorator_target(d), scope.parent) for d in node.decorators)
+        if CREW_BASE not in decorators:
             continue
-        crew = _CrewClass(scope, {section: _config_path(ctx, scope, section) for section in DEFAULT_CONFIG}, {}, {}, {})
+        config = {section: _config_path(ctx, scope, section) for section in DEFAULT_CONFIG}
+        crew = _CrewClass(scope, config, {}, {}, {}, inherits=bool(node.bases))
         for method in ctx.facts.definitions:
             if method.parent is not scope or method.kind != "function":
                 continue
@@ -454,10 +473,16 @@ def _decorator_target(decorator: cst.Decorator) -> cst.BaseExpression:
 
 # expression helpers -------------------------------------------------------------------------------
 def _single_assignment(expr: cst.BaseExpression, scope: Scope) -> tuple[cst.BaseExpression, Scope] | None:
+    """The expression a name (or ``self.x``) is bound to, when it is bound exactly once."""
     if isinstance(expr, cst.Name):
         bindings = scope.lookup(expr.value)
-        if len(bindings) == 1 and bindings[0].kind == "assign" and bindings[0].node is not None:
-            return bindings[0].node, bindings[0].scope or scope
+    elif (isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and scope.owner_class is not None
+          and expr.value.value == scope.self_name):
+        bindings = scope.owner_class.attributes.get(expr.attr.value, [])
+    else:
+        return None
+    if len(bindings) == 1 and bindings[0].kind == "assign" and bindings[0].node is not None:
+        return bindings[0].node, bindings[0].scope or scope
     return None
 
 
@@ -480,8 +505,9 @@ def _string(ctx: ExtractionContext, found: Given | None | object) -> str | None:
 
 
 def _flag(ctx: ExtractionContext, found: Given | None | object, *, unreadable: bool) -> bool:
-    """A flag's value: False when absent, ``unreadable`` when it cannot be read."""
-    if found is None:
+    """A flag's value: False unless given, ``unreadable`` when given as something agentlint cannot
+    read (an opaque ``**kwargs`` makes the whole object incomplete instead)."""
+    if not isinstance(found, Given):
         return False
     value = _boolean(ctx, found)
     return unreadable if value is None else value
@@ -496,13 +522,11 @@ def _boolean(ctx: ExtractionContext, found: Given | None | object) -> bool | Non
     return None
 
 
-def _present(ctx: ExtractionContext, found: Given | None | object) -> bool:
-    """Whether a guardrail setting may hold a guardrail: anything but absent, ``None`` or ``[]``."""
-    if found is None:
+def _present(found: Given | None | object) -> bool:
+    """Whether a guardrail setting holds a guardrail: given as anything but ``None`` or ``[]``."""
+    if not isinstance(found, Given):
         return False
-    if isinstance(found, Given) and isinstance(found.expr, (cst.List, cst.Tuple)) and not found.expr.elements:
-        return False
-    return True
+    return not (isinstance(found.expr, (cst.List, cst.Tuple)) and not found.expr.elements)
 
 
 def _width(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> BoundStatus:
@@ -554,7 +578,8 @@ def _flows(ctx: ExtractionContext) -> list[Flow]:
             continue
         node = scope.node
         assert isinstance(node, cst.ClassDef)
-        if not any(_is_flow_base(ctx, base.value, scope.parent, flow_classes) for base in node.bases if base.keyword is None):
+        bases = [base.value for base in node.bases if base.keyword is None]
+        if not any(_is_flow_base(ctx, base, scope.parent, flow_classes) for base in bases):
             continue
         flow_classes.add(scope.dotted)
         methods, complete = [], True
@@ -596,7 +621,9 @@ def _flow_method(ctx: ExtractionContext, method: Scope, flow: Scope) -> tuple[Fl
     return None
 
 
-def _condition(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+def _condition(
+    ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """(the events any one of which fires it, every event it mentions), as CrewAI's
     ``_or_alternative_events`` and ``_iter_condition_events`` read a condition; ``None`` if unreadable.
     A method reference counts by its ``__name__``, exactly like the same name as a string."""
@@ -607,8 +634,9 @@ def _condition(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope) -
         parts = [_condition(ctx, arg.value, scope) for arg in expr.args]
         if any(part is None for part in parts):
             return None
-        events = tuple(event for part in parts for event in part[1])  # type: ignore[index]
-        alternatives = tuple(event for part in parts for event in part[0]) if combinator == OR else ()  # type: ignore[index]
+        known = [part for part in parts if part is not None]
+        events = tuple(event for part in known for event in part[1])
+        alternatives = tuple(event for part in known for event in part[0]) if combinator == OR else ()
         return alternatives, events
     value = ctx.evaluator.evaluate(expr, scope)
     if isinstance(value, Literal) and isinstance(value.value, str):
@@ -667,8 +695,8 @@ class _StateWrites(cst.CSTVisitor):
         if found is None:
             return
         name, depth = found
-        extends = isinstance(node.value, (cst.List, cst.Tuple, cst.ListComp)) and isinstance(node.operator, cst.AddAssign)
-        kind = "mutate" if depth or extends else "update"
+        display = isinstance(node.value, (cst.List, cst.Tuple, cst.ListComp))
+        kind = "mutate" if depth or (display and isinstance(node.operator, cst.AddAssign)) else "update"  # list +=
         self._record(name, kind, node.target, awaits=_awaits(node.value))
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -696,7 +724,9 @@ class _StateWrites(cst.CSTVisitor):
                 isinstance(value, cst.Name) and value.value in ("True", "False", "None")) else None
             self._record(name, "assign", target, constant=code(constant) if constant is not None else None)
 
-    def _record(self, name: str, kind: str, node: cst.CSTNode, awaits: bool = False, constant: str | None = None) -> None:
+    def _record(
+        self, name: str, kind: str, node: cst.CSTNode, awaits: bool = False, constant: str | None = None
+    ) -> None:
         self.found.append(StateWrite(field=name, kind=kind, location=self.ctx.locate(node), locked=self._locks > 0,
                                      awaits=awaits, constant=constant))
 

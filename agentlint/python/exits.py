@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import libcst as cst
 
 COUNTER = re.compile(
-    r"(?:^|_)(?:remaining|last|iterations?|attempts?|counts?|counter|retries|retry|tries|rounds?|steps?|turns?|"
+    r"(?:^|_)(?:remaining|iterations?|attempts?|counts?|counter|retries|retry|tries|rounds?|steps?|turns?|"
     r"loops?|revisions?|limit|budget|max|deadline|timeout|elapsed|monotonic)(?:_|$)|^n_",
     re.I,
 )

@@ -17,7 +17,7 @@ SEMAPHORES = frozenset({"asyncio.Semaphore", "asyncio.BoundedSemaphore", "anyio.
                         "anyio.CapacityLimiter", "threading.Semaphore", "threading.BoundedSemaphore"})
 # A context manager by one of these names is taken to limit concurrency even when its construction
 # is out of sight (a parameter, an attribute): generous, since a wrong guess only keeps rules quiet.
-SEMAPHORE_LIKE = re.compile(r"sem|limit|throttl|capacity|pool", re.I)
+SEMAPHORE_LIKE = re.compile(r"sem|limit|throttl|capacity|pool|concurren", re.I)
 
 
 def facts(ctx: ExtractionContext, calls: list[Call], graph_aware: bool) -> list[FunctionFacts]:

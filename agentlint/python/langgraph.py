@@ -11,6 +11,9 @@ from __future__ import annotations
 import libcst as cst
 
 from agentlint.ir import (
+    END,
+    START,
+    UNKNOWN_TARGET,
     Bound,
     FunctionFacts,
     BoundStatus,
@@ -29,12 +32,12 @@ from agentlint.python.collector import CallSite, argument
 from agentlint.python.context import ExtractionContext
 from agentlint.python.exits import externally_bounded
 from agentlint.python.scopes import Scope
+from agentlint.python.widths import sliced, width
 from agentlint.python.values import UNKNOWN, DictValue, Instance, Literal, ModuleRef, Value
 
 MODULES = ("langgraph", "langchain")
 BUILDER = "langgraph.graph.StateGraph"
 COMPILED = "langgraph.graph.CompiledStateGraph"  # not importable: the kind of ``builder.compile()``
-START, END = "__start__", "__end__"
 SEND = "langgraph.types.Send"
 COMMAND = "langgraph.types.Command"
 # Prebuilt tool-calling agents: a model ⇄ tools loop that ends when the model stops calling tools.
@@ -145,12 +148,18 @@ def _decorator_target(decorator: cst.Decorator) -> cst.BaseExpression:
     return decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
 
 
+UNKNOWN_REDUCER = "?"
+
+
 def _reducer(ctx: ExtractionContext, annotation: cst.BaseExpression, scope: Scope, depth: int = 0) -> str | None:
-    """The reducer of ``Annotated[T, reducer]``, following a type alias bound at module level."""
+    """The reducer of ``Annotated[T, reducer]``, following a type alias bound in this module.
+    ``UNKNOWN_REDUCER`` for a name imported from elsewhere (an alias may hide a reducer there)."""
     if isinstance(annotation, cst.Name) and depth < 3:
         bindings = scope.lookup(annotation.value)
         if len(bindings) == 1 and bindings[0].kind == "assign" and bindings[0].node is not None:
             return _reducer(ctx, bindings[0].node, bindings[0].scope or scope, depth + 1)
+        if len(bindings) == 1 and bindings[0].kind == "import" and not (bindings[0].qualified or "").startswith("typing"):
+            return UNKNOWN_REDUCER
         return None
     if not isinstance(annotation, cst.Subscript):
         return None
@@ -175,7 +184,7 @@ def routing(ctx: ExtractionContext, scope: Scope) -> tuple[Writes, Router | None
     targets: list[str] = []
     targets_complete = True
     sends: list[str] = []
-    send_data_dependent = send_capped = False
+    send_many = send_data_dependent = send_capped = False
     gotos: list[str] = []
     for statement in returns:
         value = statement.value
@@ -192,6 +201,7 @@ def routing(ctx: ExtractionContext, scope: Scope) -> tuple[Writes, Router | None
             continue
         targets.extend(route.targets)
         sends.extend(route.sends)
+        send_many |= route.send_many
         send_data_dependent |= route.send_data_dependent
         send_capped |= route.send_capped
         gotos.extend(_command_gotos(ctx, value, scope))
@@ -199,7 +209,7 @@ def routing(ctx: ExtractionContext, scope: Scope) -> tuple[Writes, Router | None
     if targets or sends:
         router = Router(
             id=scope.dotted, location=ctx.locate(node.name), targets=tuple(dict.fromkeys(targets)),
-            targets_complete=targets_complete, sends=tuple(dict.fromkeys(sends)),
+            targets_complete=targets_complete, sends=tuple(dict.fromkeys(sends)), send_many=send_many,
             send_data_dependent=send_data_dependent, send_capped=send_capped,
             external_exit=_external_exit(ctx, scope),
         )
@@ -230,6 +240,7 @@ class _Route:
     def __init__(self) -> None:
         self.targets: list[str] = []
         self.sends: list[str] = []
+        self.send_many = False
         self.send_data_dependent = False
         self.send_capped = False
 
@@ -245,6 +256,7 @@ def _route(ctx: ExtractionContext, value: cst.BaseExpression, scope: Scope) -> _
             assert branch is not None
             merged.targets += branch.targets
             merged.sends += branch.sends
+            merged.send_many |= branch.send_many
             merged.send_data_dependent |= branch.send_data_dependent
             merged.send_capped |= branch.send_capped
         return merged
@@ -252,8 +264,9 @@ def _route(ctx: ExtractionContext, value: cst.BaseExpression, scope: Scope) -> _
     if isinstance(value, (cst.ListComp, cst.GeneratorExp)) and _is_send(ctx, value.elt, scope):
         route.sends.append(_node_name(ctx, value.elt.args[0].value, scope) or "?")  # type: ignore[attr-defined]
         iterable = value.for_in.iter
-        route.send_data_dependent = not isinstance(iterable, (cst.List, cst.Tuple))
-        route.send_capped = _sliced(iterable)
+        route.send_many = True
+        route.send_data_dependent = width(ctx, iterable, scope) is BoundStatus.UNBOUNDED
+        route.send_capped = sliced(iterable, scope)
         return route
     if isinstance(value, (cst.List, cst.Tuple)):
         for element in value.elements:
@@ -276,21 +289,18 @@ def _is_send(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope) -> 
     return isinstance(expr, cst.Call) and bool(expr.args) and ctx.evaluator.qualified_name(expr.func, scope) == SEND
 
 
-def _sliced(iterable: cst.BaseExpression) -> bool:
-    if isinstance(iterable, cst.Subscript) and iterable.slice:
-        index = iterable.slice[0].slice
-        return isinstance(index, cst.Slice) and index.upper is not None
-    return False
-
-
 def _command_gotos(ctx: ExtractionContext, value: cst.BaseExpression, scope: Scope) -> list[str]:
+    """``Command(goto=...)`` targets; ``UNKNOWN_TARGET`` when a goto cannot be read, so that nobody
+    concludes a node is unreachable or a loop has no exit."""
+    if isinstance(value, cst.IfExp):
+        return _command_gotos(ctx, value.body, scope) + _command_gotos(ctx, value.orelse, scope)
     if not (isinstance(value, cst.Call) and ctx.evaluator.qualified_name(value.func, scope) == COMMAND):
         return []
     goto = find_argument(ctx, value, scope, "goto")
-    if not isinstance(goto, Given):
+    if goto is None:
         return []
-    name = _node_name(ctx, goto.expr, goto.scope)
-    return [name] if name else []
+    names = _names(ctx, goto.expr, goto.scope) if isinstance(goto, Given) else None
+    return names if names is not None else [UNKNOWN_TARGET]
 
 
 def _node_name(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope) -> str | None:
@@ -516,19 +526,22 @@ def _run_site(
 ) -> RunSite:
     limits: dict[str, Bound] = {}
     for expr, scope in configs:
-        _apply_config(ctx, expr, scope, limits)
+        _apply_config(ctx, expr, scope, limits, with_config=isinstance(expr, cst.Call))
     config = find_argument(ctx, site.node, site.scope, "config", 1)
     if config is UNKNOWN:
         for key in _LIMIT_KEYS:
             limits[key] = Bound.unknown("the run config comes from `**kwargs` that could not be resolved")
     elif isinstance(config, Given):
-        _apply_config(ctx, config.expr, config.scope, limits)
+        _apply_config(ctx, config.expr, config.scope, limits, with_config=False)
     return RunSite(id=f"{site.scope.qualname}->{target}.{method}", target=target, method=method,
                    location=ctx.locate(site.node), limits=limits)
 
 
-def _apply_config(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope, limits: dict[str, Bound]) -> None:
-    if isinstance(expr, cst.Call):  # ``with_config(recursion_limit=...)``
+def _apply_config(
+    ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope, limits: dict[str, Bound], *, with_config: bool
+) -> None:
+    if with_config:  # the ``with_config(recursion_limit=...)`` call itself
+        assert isinstance(expr, cst.Call)
         for key in _LIMIT_KEYS:
             found = find_argument(ctx, expr, scope, key)
             if isinstance(found, Given):

@@ -110,7 +110,7 @@ class Evaluator:
             if isinstance(inner, Literal) and isinstance(inner.value, (int, float)):
                 return Literal(-inner.value)
             return UNKNOWN
-        if isinstance(expr, cst.Tuple):
+        if isinstance(expr, (cst.Tuple, cst.List)):
             items = [self.evaluate(element.value, scope, depth) for element in expr.elements]
             return Literal(tuple(item.value if isinstance(item, Literal) else UNKNOWN for item in items))
         if isinstance(expr, cst.Attribute):

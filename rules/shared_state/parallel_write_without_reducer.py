@@ -135,5 +135,5 @@ def _concurrent_groups(graph: PipelineGraph, pipeline: Graph) -> Iterator[tuple[
         if len(static) >= 2:
             yield f"both follow `{source}`", static
         for _, target, data in routes.out_edges(source, data=True):
-            if data["kind"] == "send" and data["data_dependent"]:
+            if data["kind"] == "send" and data["many"]:
                 yield f"`{source}` fans out to `{target}` with one `Send` per item", [target, target]

@@ -127,12 +127,16 @@ def _model_decided_loop(graph: PipelineGraph, pipeline: Graph):  # type: ignore[
     routes = graph.routes(pipeline)
     simple = nx.DiGraph((source, target) for source, target, kind in routes.edges(data="kind"))
     conditionals = {conditional.source: conditional for conditional in pipeline.conditional}
+    node_functions = {node.name: graph.function(node.function) for node in pipeline.nodes}
     for component in sorted(nx.strongly_connected_components(simple), key=sorted):
         members = sorted(component)
         if len(members) == 1 and not simple.has_edge(members[0], members[0]):
             continue
         deciders = []
         for member in members:
+            facts = node_functions.get(member)
+            if facts is not None and any(target not in component for target in facts.command_gotos):
+                break  # a node leaves the loop with ``Command(goto=...)``: its own logic, not judged here
             conditional = conditionals.get(member)
             if conditional is None:
                 continue
