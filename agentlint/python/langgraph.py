@@ -277,6 +277,7 @@ def _route(ctx: ExtractionContext, value: cst.BaseExpression, scope: Scope) -> _
                 if name is None:
                     return None
                 route.targets.append(name)
+        route.send_many = len(route.sends) > 1
         return route
     name = _node_name(ctx, value, scope)
     if name is None:

@@ -1,43 +1,94 @@
 """Hand-written agent loops: ``while`` loops whose body calls a model and that only the model's
-output can end (no counter, no length check, no numeric comparison in the loop's exits)."""
+output can end. An exit is the loop test (unless constant) or the test of an ``if`` that ``break``s,
+``return``s or ``raise``s; the loop is model-decided when every exit reads the model's reply (or a value
+derived from it) and none is bounded by a counter, a length, a number or a deadline. Exits that read
+anything else (user input, a shutdown event) and loops under an ``asyncio.timeout`` are left alone."""
 
 from __future__ import annotations
 
 import libcst as cst
 
-from agentlint.ir import Call, Loop
+from agentlint.findings import Location
+from agentlint.ir import Call, CallKind, Loop
+from agentlint.python.collector import CallSite
 from agentlint.python.context import ExtractionContext
 from agentlint.python.exits import externally_bounded
+from agentlint.python.scopes import Scope
 
 
 def loops(ctx: ExtractionContext, calls: list[Call]) -> list[Loop]:
     model_calls = {(call.location.start.row, call.location.start.column): call for call in calls
-                   if call.kind.value == "llm"}
+                   if call.kind is CallKind.LLM}
     found = []
     for loop, scope in ctx.facts.while_loops:
-        inside = [
-            model_calls[key] for site in ctx.facts.calls if loop in site.loops
-            for key in [(ctx.locate(site.node).start.row, ctx.locate(site.node).start.column)] if key in model_calls
-        ]
-        if not inside:
+        sites = [site for site in ctx.facts.calls if loop in site.loops and _key(ctx, site) in model_calls]
+        if not sites:
             continue
+        where = ctx.locate(loop)
         exits = _exit_conditions(loop)
-        external = externally_bounded(exits)
+        model_nodes = {id(site.node) for site in ctx.facts.calls if site.scope is scope and _key(ctx, site) in model_calls}
+        derived = _model_names(scope, model_nodes)
+        model_decided = all(_mentions(test, model_nodes, derived) for test in exits)
+        external = externally_bounded(exits) or not model_decided or _under_deadline(ctx, sites, where)
         render = cst.Module(body=[]).code_for_node
         detail = "exits: " + "; ".join(f"`{render(test)}`" for test in exits) if exits else "no exit condition"
+        targets = [model_calls[_key(ctx, site)].target for site in sites]
         found.append(Loop(
-            id=f"{scope.qualname}:while@{inside[0].target}",
-            location=ctx.locate(loop),
+            id=f"{scope.qualname}:while@{targets[0]}",
+            location=where,
             scope=scope.qualname,
-            calls=tuple(dict.fromkeys(call.target for call in inside)),
+            calls=tuple(dict.fromkeys(targets)),
             external_exit=external,
             exit_detail=detail,
         ))
     return found
 
 
+def _key(ctx: ExtractionContext, site: CallSite) -> tuple[int, int]:
+    where = ctx.locate(site.node)
+    return where.start.row, where.start.column
+
+
+def _under_deadline(ctx: ExtractionContext, sites: list[CallSite], loop: Location) -> bool:
+    """An ``asyncio.timeout``/``anyio.fail_after`` around the whole loop bounds it."""
+    for site in sites:
+        for wrapper in site.wrappers:
+            outer = ctx.locate(wrapper.node)
+            if wrapper.limit is not None and (outer.start.row, outer.start.column) <= (loop.start.row, loop.start.column):
+                return True
+    return False
+
+
+def _model_names(scope: Scope, model_nodes: set[int]) -> set[str]:
+    """Names in the function bound to a model reply, or to something computed from one."""
+    names: set[str] = set()
+    for _ in range(4):
+        before = len(names)
+        for name, bindings in scope.bindings.items():
+            if any(b.kind == "assign" and b.node is not None and _mentions(b.node, model_nodes, names) for b in bindings):
+                names.add(name)
+        if len(names) == before:
+            break
+    return names
+
+
+def _mentions(expr: cst.CSTNode, model_nodes: set[int], names: set[str]) -> bool:
+    found = False
+
+    class _Finder(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            nonlocal found
+            found |= id(node) in model_nodes
+
+        def visit_Name(self, node: cst.Name) -> None:
+            nonlocal found
+            found |= node.value in names
+
+    expr.visit(_Finder())
+    return found
+
+
 def _exit_conditions(loop: cst.While) -> list[cst.BaseExpression]:
-    """The loop test (unless it is a constant) and the tests of ``if``s that ``break`` or ``return``."""
     conditions = [] if _constant_true(loop.test) else [loop.test]
 
     class _Exits(cst.CSTVisitor):
