@@ -194,9 +194,18 @@ class PipelineGraph:
             yield from fragment.graphs
 
     def run_sites(self, graph: Graph) -> list[RunSite]:
+        """Every run of this graph, in any module; a run through an exported name that carries
+        ``with_config`` limits gets them, under whatever its own config sets."""
         names = {graph.id, *graph.compiled}
-        return [run for fragment in self.fragments for run in fragment.run_sites
-                if run.target in names or self.resolve(run.target) in names]
+        runs = []
+        for fragment in self.fragments:
+            for run in fragment.run_sites:
+                target = run.target if run.target in names else self.resolve(run.target)
+                if target not in names:
+                    continue
+                inherited = graph.export_limits.get(target, {}) if run.location.path != graph.location.path else {}
+                runs.append(run.model_copy(update={"limits": {**inherited, **run.limits}}) if inherited else run)
+        return runs
 
     def routes(self, graph: Graph) -> nx.MultiDiGraph:
         """Every way control can move between the graph's nodes: static edges (a join contributes an

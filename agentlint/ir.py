@@ -254,6 +254,9 @@ class Graph(BaseModel):
     edges: tuple[GraphEdge, ...] = ()
     conditional: tuple[ConditionalEdge, ...] = ()
     compiled: tuple[str, ...] = ()  # qualified names the compiled graph is bound to
+    # Limits a module-level name carries (``graph = builder.compile().with_config(recursion_limit=30)``),
+    # which runs from other modules inherit.
+    export_limits: dict[str, dict[str, Bound]] = {}
     complete: bool = True  # False when some builder call could not be read (a loop, a helper)
     step_timeout: Bound | None = None
 

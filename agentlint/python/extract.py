@@ -23,11 +23,15 @@ from agentlint.python.values import Evaluator
 
 UNDERSTOOD_MODULES = (*http.MODULES, *llm.MODULES, *mcp.MODULES, *langgraph.MODULES, *concurrency.MODULES,
                       *crewai.MODULES)
-# Besides the modules: ``socket.setdefaulttimeout`` bounds urllib everywhere, and state schemas often
-# live in a module that imports nothing but ``typing``.
-_PREFILTER = re.compile(r"\b(?:%s|setdefaulttimeout|TypedDict)\b" % "|".join(UNDERSTOOD_MODULES))
-# Node functions often live in modules that never import langgraph; they take and return state.
-_GRAPH_HINT = re.compile(r"langgraph|\bstate\b")
+# Besides the modules: ``socket.setdefaulttimeout`` bounds urllib everywhere; state schemas often live
+# in a module that imports nothing but ``typing``; and node functions (``state[...]``) and run sites
+# (``graph.invoke(...)``) often live in modules that import only the project's own packages.
+_PREFILTER = re.compile(
+    r"\b(?:%s|setdefaulttimeout|TypedDict)\b|\bstate\[|\.a?(?:invoke|stream|batch)\(" % "|".join(UNDERSTOOD_MODULES)
+)
+# Node functions often live in modules that never import langgraph (they take and return state), and
+# graphs are often run from modules that only import the graph.
+_GRAPH_HINT = re.compile(r"langgraph|\bstate\b|\.a?(?:invoke|stream|batch)\(")
 _CREWAI_HINT = re.compile(r"crewai|kickoff")
 _CANONICAL = {**http.CANONICAL, **llm.CANONICAL, **mcp.CANONICAL, **langgraph.CANONICAL, **concurrency.CANONICAL,
               **crewai.CANONICAL}

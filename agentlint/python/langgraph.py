@@ -114,7 +114,8 @@ def _prebuilt(ctx: ExtractionContext, site: CallSite) -> tuple[Graph, FunctionFa
         edges=(GraphEdge(sources=(START,), target="agent", kind="static", location=location),
                GraphEdge(sources=("tools",), target="agent", kind="static", location=location)),
         conditional=(ConditionalEdge(source="agent", router=router_id, path_map=None, location=location),),
-        compiled=tuple(_exported_names(ctx, id(site.node))),
+        compiled=tuple(exported := _exported_names(ctx, id(site.node))),
+        export_limits={name: limits for name, limits in exported.items() if limits},
         complete=middleware is None or limited,
     )
     return graph, router
@@ -370,7 +371,9 @@ def _graphs(ctx: ExtractionContext) -> tuple[list[Graph], list[RunSite]]:
         Graph(
             id=builder.id, framework="langgraph", location=ctx.locate(builder.site.node), state=builder.state,
             nodes=tuple(builder.nodes), edges=tuple(builder.edges), conditional=tuple(builder.conditional),
-            compiled=tuple(_exported_names(ctx, key)), complete=builder.complete, step_timeout=builder.step_timeout,
+            compiled=tuple(exported := _exported_names(ctx, key)), complete=builder.complete,
+            export_limits={name: limits for name, limits in exported.items() if limits},
+            step_timeout=builder.step_timeout,
         )
         for key, builder in builders.items()
     ]
@@ -388,15 +391,19 @@ def _graph_id(ctx: ExtractionContext, site: CallSite) -> str:
     return f"{site.scope.dotted}.{name.removeprefix('self.')}"
 
 
-def _exported_names(ctx: ExtractionContext, builder_key: int) -> list[str]:
-    """Module-level names bound to this builder's compiled graph: what other modules import to run it."""
+def _exported_names(ctx: ExtractionContext, builder_key: int) -> dict[str, dict[str, Bound]]:
+    """Module-level names bound to this builder's compiled graph (what other modules import to run
+    it), with the limits ``with_config(...)`` fixed on each."""
     module = ctx.facts.module
-    names = []
+    names = {}
     for name, bindings in module.bindings.items():
         if len(bindings) == 1 and bindings[0].kind == "assign":
             value = _module_value(ctx, name)
             if isinstance(value, Instance) and value.kind in (COMPILED, PREBUILT) and id(_root(value).call) == builder_key:
-                names.append(f"{module.dotted}.{name}")
+                limits: dict[str, Bound] = {}
+                for expr, scope in _config_chain(ctx, value):
+                    _apply_config(ctx, expr, scope, limits, with_config=isinstance(expr, cst.Call))
+                names[f"{module.dotted}.{name}"] = limits
     return names
 
 
