@@ -132,6 +132,9 @@ _PROFILE = textwrap.dedent(
 )
 
 
+_LABELS = {LIBCST_FLOOR: "<libcst floor script>", AST_FLOOR: "<ast floor script>", _PATCHED_CLI: "<patched agentlint cli>"}
+
+
 @dataclass
 class Step:
     name: str
@@ -344,6 +347,7 @@ def _run(args: argparse.Namespace, corpus: Path, workdir: Path) -> int:
         row = {
             "step": step.name,
             "description": step.description,
+            "command": [_LABELS.get(part, part) for part in step.command],
             "seconds": round(step.best, 3),
             "runs": [round(run["wall"], 3) for run in step.runs],
             "cpu_seconds": round(step.best_cpu, 3) if step.best_cpu is not None else None,
