@@ -17,6 +17,10 @@ class Coverage(BaseModel):
 
     files: int
     files_with_facts: int
+    agents: int
+    tasks: int
+    hops: int
+    unvalidated_hops: int
     clients: int
     calls: int
     graphs: int
@@ -35,7 +39,9 @@ class GraphReport(BaseModel):
 
 
 def _has_facts(fragment: Fragment) -> bool:
-    return bool(fragment.clients or fragment.calls or fragment.graphs or fragment.run_sites or fragment.schemas)
+    return bool(fragment.clients or fragment.calls or fragment.graphs or fragment.run_sites or fragment.schemas
+                or fragment.agents or fragment.tasks or fragment.teams or fragment.flows or fragment.config_entries
+                or fragment.retries or fragment.fan_outs or fragment.loops)
 
 
 def build_report(graph: PipelineGraph, files: int, version: str) -> GraphReport:
@@ -51,6 +57,10 @@ def build_report(graph: PipelineGraph, files: int, version: str) -> GraphReport:
         coverage=Coverage(
             files=files,
             files_with_facts=len(fragments),
+            agents=len(graph.agents),
+            tasks=len(graph.tasks),
+            hops=len(hops := graph.hops()),
+            unvalidated_hops=sum(hop.validated is False for hop in hops),
             clients=sum(len(fragment.clients) for fragment in fragments),
             calls=len(calls),
             graphs=len(graphs),
@@ -73,6 +83,7 @@ def bound_label(bound: Bound | None) -> str:
 def coverage_lines(coverage: Coverage) -> list[str]:
     return [
         f"files: {coverage.files} ({coverage.files_with_facts} with pipeline facts)",
+        f"agents: {coverage.agents}, tasks: {coverage.tasks}, hops: {coverage.hops} ({coverage.unvalidated_hops} unvalidated)",
         f"clients: {coverage.clients}, calls: {coverage.calls}",
         f"graphs: {coverage.graphs} ({coverage.graph_nodes} nodes, {coverage.incomplete_graphs} not fully readable), "
         f"run sites: {coverage.run_sites}",

@@ -35,6 +35,17 @@ def render(graph: PipelineGraph, report: GraphReport) -> str:
             lines.append(f"    {_q(fragment_graph.id + ':' + source)} -> {_q(fragment_graph.id + ':' + target)} "
                          f"[style={_EDGE_STYLE[data['kind']]}, label={_q('' if data['kind'] == 'static' else data['kind'])}];")
         lines.append("  }")
+    for index, team in enumerate(graph.teams):
+        lines.append(f"  subgraph cluster_crew_{index} {{")
+        lines.append(f"    label={_q('crew ' + team.id)};")
+        for task in graph.tasks:
+            if task.id in team.tasks:
+                lines.append(f"    {_q(task.id)} [label={_q(task.name or task.id)}];")
+        lines.append("  }")
+    for hop in graph.hops():
+        label = {True: f"validated: {hop.validated_by}", False: "UNVALIDATED", None: "unknown"}[hop.validated]
+        color = "red" if hop.validated is False else "black"
+        lines.append(f"  {_q(hop.producer)} -> {_q(hop.consumer)} [label={_q(label)}, color={color}];")
     for client in graph.clients:
         color = "red" if client.timeout.status is BoundStatus.UNBOUNDED else "black"
         label = f"{client.kind}\n{client.id}\ntimeout: {bound_label(client.timeout)}"

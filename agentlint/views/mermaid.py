@@ -35,6 +35,18 @@ def render(graph: PipelineGraph, report: GraphReport) -> str:
                 label = "" if data["kind"] == "static" else f"|{_label(data['kind'])}|"
                 lines.append(f"    {_id(pipeline.id, source)} {_EDGE_STYLE[data['kind']]}{label} {_id(pipeline.id, target)}")
             lines.append("  end")
+    for team in graph.teams:
+        lines.append(f"  subgraph {_id(team.id)}[{_label('crew ' + team.id)}]")
+        for task in graph.tasks:
+            if task.id in team.tasks:
+                agent = graph.agent(task.agent)
+                role = f" ({agent.name})" if agent and agent.name else ""
+                lines.append(f"    {_id(task.id)}[{_label((task.name or task.id) + role)}]")
+        lines.append("  end")
+    for hop in graph.hops():
+        label = {True: f"validated: {hop.validated_by}", False: "UNVALIDATED", None: "unknown"}[hop.validated]
+        style = "-->" if hop.mechanism == "task-context" else "-.->"
+        lines.append(f"  {_id(hop.producer)} {style}|{_label(label)}| {_id(hop.consumer)}")
     unbounded: list[str] = []
     declared: set[str] = set()
 
