@@ -57,6 +57,7 @@ class CallKind(str, enum.Enum):
     HTTP = "http"
     LLM = "llm"
     MCP = "mcp"
+    SUBPROCESS = "subprocess"
 
 
 class Client(BaseModel):
@@ -195,6 +196,7 @@ class FunctionFacts(BaseModel):
     calls: tuple[str, ...] = ()  # HTTP/LLM calls made directly in the body (targets)
     invokes: tuple[str, ...] = ()  # other functions it calls, by qualified name
     limits_concurrency: bool = False  # enters a semaphore-like context manager
+    tool: str | None = None  # the decorator that registers it as an agent tool, e.g. ``langchain_core.tools.tool``
     router: Router | None = None
     command_gotos: tuple[str, ...] = ()  # ``Command(goto=...)`` targets
     parses: tuple[ParsedOutput, ...] = ()

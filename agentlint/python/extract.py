@@ -15,14 +15,14 @@ import warnings
 import libcst as cst
 
 from agentlint.ir import Fragment
-from agentlint.python import clients, concurrency, crewai, functions, http, langgraph, llm, loops, mcp
+from agentlint.python import clients, concurrency, crewai, functions, http, langgraph, llm, loops, mcp, processes
 from agentlint.python.collector import Collector, ModuleFacts
 from agentlint.python.context import ExtractionContext
 from agentlint.python.scopes import Scope
 from agentlint.python.values import Evaluator
 
 UNDERSTOOD_MODULES = (*http.MODULES, *llm.MODULES, *mcp.MODULES, *langgraph.MODULES, *concurrency.MODULES,
-                      *crewai.MODULES)
+                      *crewai.MODULES, *processes.MODULES)
 # Besides the modules: ``socket.setdefaulttimeout`` bounds urllib everywhere; state schemas often live
 # in a module that imports nothing but ``typing``; and node functions (``state[...]``) and run sites
 # (``graph.invoke(...)``) often live in modules that import only the project's own packages.
@@ -35,7 +35,7 @@ _GRAPH_HINT = re.compile(r"langgraph|\bstate\b|\.a?(?:invoke|stream|batch)\(")
 _CREWAI_HINT = re.compile(r"crewai|kickoff")
 _CANONICAL = {**http.CANONICAL, **llm.CANONICAL, **mcp.CANONICAL, **langgraph.CANONICAL, **concurrency.CANONICAL,
               **crewai.CANONICAL}
-_CLIENTS = http.CATALOG | llm.CATALOG | mcp.CATALOG
+_CLIENTS = http.CATALOG | llm.CATALOG | mcp.CATALOG | processes.CATALOG
 
 
 class PythonSyntaxError(Exception):

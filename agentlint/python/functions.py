@@ -8,7 +8,7 @@ import re
 import libcst as cst
 
 from agentlint.ir import Call, CallKind, FunctionFacts, Writes
-from agentlint.python import langgraph, outputs
+from agentlint.python import langgraph, outputs, processes
 from agentlint.python.context import ExtractionContext
 from agentlint.python.scopes import Scope
 from agentlint.python.values import Instance
@@ -46,6 +46,7 @@ def facts(ctx: ExtractionContext, calls: list[Call], graph_aware: bool) -> list[
             calls=tuple(dict.fromkeys(by_scope.get(scope.qualname, ()))),
             invokes=tuple(dict.fromkeys(invoked.get(scope.qualname, ()))),
             limits_concurrency=limits_concurrency(ctx, scope),
+            tool=processes.tool_decorator(ctx, scope),
             router=router,
             command_gotos=gotos,
             parses=tuple(outputs.parses(ctx, scope, text)),
