@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import re
 import sys
+from pathlib import Path
 
 import yaml
 from pydantic import JsonValue
 
 from agentlint.findings import Location
-from agentlint.ir import ConfigEntry, ConfigValue
+from agentlint.discovery import module_name
+from agentlint.ir import Bound, ConfigEntry, ConfigValue, RunSite
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -152,3 +154,25 @@ def _crewai_role(path: str, fields: dict[str, ConfigValue]) -> str:
 def _toml_position(message: str) -> tuple[int, int]:
     match = re.search(r"at line (\d+), column (\d+)", message)
     return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+
+
+def langgraph_entry_points(relative: str, path: Path, document: object, lines: list[str]) -> list[RunSite]:
+    """``langgraph.json``'s ``graphs`` (``"agent": "./src/agent/graph.py:graph"``) as run sites: LangGraph
+    Platform runs them with whatever config each request brings, so their limits are unknown (rules
+    stay quiet on such runs) but the graphs count as run."""
+    if not (relative.endswith("langgraph.json") and isinstance(document, dict)):
+        return []
+    graphs = document.get("graphs")
+    runs = []
+    for name, spec in (graphs.items() if isinstance(graphs, dict) else ()):
+        target = spec.get("path") if isinstance(spec, dict) else spec
+        if not isinstance(target, str) or ":" not in target:
+            continue
+        file_part, variable = target.rsplit(":", 1)
+        module = module_name((path.parent / file_part).resolve())
+        row = next((index + 1 for index, line in enumerate(lines) if f'"{name}"' in line), 1)
+        unknown = Bound.unknown("set per request by LangGraph Platform")
+        runs.append(RunSite(id=f"{relative}:{name}", target=f"{module}.{variable}", method="platform",
+                            location=Location.at(relative, row), limits={"recursion_limit": unknown,
+                                                                         "max_concurrency": unknown}))
+    return runs

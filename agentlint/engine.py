@@ -98,10 +98,12 @@ def _analyse(outcome: FileOutcome, path: Path, kind: str, override: str | None) 
         if kind == "python":
             outcome.fragment = extract_python(outcome.path, text.text, module_name(path))
         elif data.claims(outcome.path, text.text):
-            data.parse(kind, text.text)
+            document = data.parse(kind, text.text)
             entries = data.config_entries(outcome.path, kind, text.text)
-            if entries:
-                outcome.fragment = Fragment(path=outcome.path, module="", config_entries=tuple(entries))
+            runs = data.langgraph_entry_points(outcome.path, path, document, text.lines)
+            if entries or runs:
+                outcome.fragment = Fragment(path=outcome.path, module="", config_entries=tuple(entries),
+                                            run_sites=tuple(runs))
     except (PythonSyntaxError, data.DataSyntaxError) as error:
         outcome.problems.append(Problem("AGL001", f"{kind_label(kind)} syntax error: {error.message}", error.row, error.column))
     except UnanalysableError as error:
