@@ -47,7 +47,9 @@ from agentlint.python.values import UNKNOWN, DictValue, Instance, Literal, Modul
 
 # The CLI template's ``main.py`` runs the crew without importing crewai; the fan-out methods are
 # distinctive enough to parse a file for.
-MODULES = ("crewai", "kickoff_for_each_async", "akickoff_for_each")
+MODULES = ("crewai",)
+# Crew runs often sit in a ``main.py`` that imports only the project's crew class.
+MARKERS = ("kickoff_for_each_async", "akickoff_for_each")
 FRAMEWORK = "crewai"
 AGENT, TASK, CREW, PROCESS, FLOW = "crewai.Agent", "crewai.Task", "crewai.Crew", "crewai.Process", "crewai.Flow"
 CREW_BASE = "crewai.project.CrewBase"
@@ -589,7 +591,7 @@ def _flows(ctx: ExtractionContext) -> list[Flow]:
                 if found is not None:
                     methods.append(found[0])
                     complete &= found[1]
-        flows.append(Flow(id=scope.dotted, framework=FRAMEWORK, location=ctx.locate(node.name),
+        flows.append(Flow(id=scope.dotted, framework=FRAMEWORK, location=ctx.locate_definition(scope),
                           methods=tuple(methods), complete=complete))
     return flows
 
@@ -615,7 +617,7 @@ def _flow_method(ctx: ExtractionContext, method: Scope, flow: Scope) -> tuple[Fl
         writes = _StateWrites(ctx, method)
         node.body.visit(writes)
         return FlowMethod(
-            name=node.name.value, kind=kind, location=ctx.locate(node.name), asynchronous=node.asynchronous is not None,
+            name=node.name.value, kind=kind, location=ctx.locate_definition(method), asynchronous=node.asynchronous is not None,
             triggers=parsed[0] if parsed else (), events=parsed[1] if parsed else (), state_writes=tuple(writes.found),
         ), parsed is not None
     return None

@@ -23,11 +23,15 @@ from agentlint.python.values import Evaluator
 
 UNDERSTOOD_MODULES = (*http.MODULES, *llm.MODULES, *mcp.MODULES, *langgraph.MODULES, *concurrency.MODULES,
                       *crewai.MODULES, *processes.MODULES)
-# Besides the modules: ``socket.setdefaulttimeout`` bounds urllib everywhere; state schemas often live
+# Files that import a module agentlint understands (words in comments and docstrings do not count).
+# Besides those: ``socket.setdefaulttimeout`` bounds urllib everywhere; state schemas often live
 # in a module that imports nothing but ``typing``; and node functions (``state[...]``) and run sites
 # (``graph.invoke(...)``) often live in modules that import only the project's own packages.
+_MODULES = "|".join(UNDERSTOOD_MODULES)
 _PREFILTER = re.compile(
-    r"\b(?:%s|setdefaulttimeout|TypedDict)\b|\bstate\[|\.a?(?:invoke|stream|batch)\(" % "|".join(UNDERSTOOD_MODULES)
+    rf"^[ \t]*(?:from[ \t]+(?:{_MODULES})\b|import[ \t][^\n]*\b(?:{_MODULES})\b)"
+    rf"|\b(?:setdefaulttimeout|TypedDict|{'|'.join(crewai.MARKERS)})\b|\bstate\[|\.a?(?:invoke|stream|batch)\(",
+    re.M,
 )
 # Node functions often live in modules that never import langgraph (they take and return state), and
 # graphs are often run from modules that only import the graph.
@@ -69,8 +73,9 @@ def extract_python(path: str, text: str, module: str | None = None) -> Fragment:
     too deeply to analyse; the engine turns both into findings for this file. ``module`` is the
     importable name, derived from the package layout by the caller (the path alone cannot tell)."""
     name = module or module_name(path)
-    relevant = bool(_PREFILTER.search(text))
-    tree = _parse(text, need_tree=relevant)
+    # Package ``__init__`` files are read whatever they import: they are where re-exports live.
+    relevant = path.endswith("__init__.py") or bool(_PREFILTER.search(text))
+    tree, python_ast = _parse(text, need_tree=relevant)
     if tree is None:
         return Fragment(path=path, module=name)
     package = name if path.endswith("__init__.py") else name.rpartition(".")[0]
@@ -85,7 +90,7 @@ def extract_python(path: str, text: str, module: str | None = None) -> Fragment:
             langgraph.DICT_CONSTRUCTORS,
             _factories(facts),
         )
-        ctx = ExtractionContext(path, tree, facts, evaluator)
+        ctx = ExtractionContext(path, tree, facts, evaluator, python_ast)
         found_clients, calls, foreign = clients.extract(ctx, _CLIENTS)
         socket_default = http.socket_default_timeout(ctx)
         graph_aware = bool(_GRAPH_HINT.search(text))
@@ -135,13 +140,14 @@ def _exports(facts: ModuleFacts) -> dict[str, str]:
     }
 
 
-def _parse(text: str, *, need_tree: bool) -> cst.Module | None:
+def _parse(text: str, *, need_tree: bool) -> tuple[cst.Module | None, ast.Module | None]:
     """CPython's parser first: cheap, and safe on pathological nesting. libcst only when the tree is
-    needed, or to confirm a syntax error (libcst accepts grammar newer than the running interpreter)."""
+    needed, or to confirm a syntax error (libcst accepts grammar newer than the running interpreter).
+    The ast tree is returned too: it locates definitions far more cheaply than libcst's positions."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ast.parse(text)
+            tree = ast.parse(text)
     except (RecursionError, MemoryError):
         raise UnanalysableError("expressions are nested too deeply for the Python parser") from None
     except SyntaxError as error:
@@ -150,15 +156,15 @@ def _parse(text: str, *, need_tree: bool) -> cst.Module | None:
         module = _libcst_parse(text)
         if module is None:
             raise PythonSyntaxError(error.msg, error.lineno or 1, error.offset or 1) from None
-        return module
+        return module, None
     except ValueError as error:  # e.g. "source code string cannot contain null bytes"
         raise PythonSyntaxError(str(error), 1, 1) from None
     if not need_tree:
-        return None
+        return None, None
     module = _libcst_parse(text)
     if module is None:
         raise UnanalysableError("libcst cannot parse this file although CPython can")
-    return module
+    return module, tree
 
 
 def _libcst_parse(text: str) -> cst.Module | None:

@@ -40,7 +40,7 @@ def facts(ctx: ExtractionContext, calls: list[Call], graph_aware: bool) -> list[
         raw = outputs.raw_text_keys(ctx, scope, text) if graph_aware else []
         found.append(FunctionFacts(
             id=scope.dotted,
-            location=ctx.locate(node.name),
+            location=ctx.locate_definition(scope),
             asynchronous=node.asynchronous is not None,
             writes=writes,
             calls=tuple(dict.fromkeys(by_scope.get(scope.qualname, ()))),

@@ -142,7 +142,7 @@ def _schema(ctx: ExtractionContext, scope: Scope) -> StateSchema | None:
     if not keys and not kinds:
         return None
     kind = kinds[0] if kinds else "dataclass" if is_dataclass else "unknown"
-    return StateSchema(id=scope.dotted, kind=kind, location=ctx.locate(node.name), keys=tuple(keys), bases=others)
+    return StateSchema(id=scope.dotted, kind=kind, location=ctx.locate_definition(scope), keys=tuple(keys), bases=others)
 
 
 def _decorator_target(decorator: cst.Decorator) -> cst.BaseExpression:
@@ -209,7 +209,7 @@ def routing(ctx: ExtractionContext, scope: Scope) -> tuple[Writes, Router | None
     router = None
     if targets or sends:
         router = Router(
-            id=scope.dotted, location=ctx.locate(node.name), targets=tuple(dict.fromkeys(targets)),
+            id=scope.dotted, location=ctx.locate_definition(scope), targets=tuple(dict.fromkeys(targets)),
             targets_complete=targets_complete, sends=tuple(dict.fromkeys(sends)), send_many=send_many,
             send_data_dependent=send_data_dependent, send_capped=send_capped,
             external_exit=_external_exit(ctx, scope),

@@ -19,6 +19,8 @@ from agentlint.python.scopes import Scope
 def loops(ctx: ExtractionContext, calls: list[Call]) -> list[Loop]:
     model_calls = {(call.location.start.row, call.location.start.column): call for call in calls
                    if call.kind is CallKind.LLM}
+    if not model_calls:
+        return []
     found = []
     for loop, scope in ctx.facts.while_loops:
         sites = [site for site in ctx.facts.calls if loop in site.loops and _key(ctx, site) in model_calls]
