@@ -7,7 +7,7 @@ between them in networkx graphs, which is what rules and ``agentlint graph`` tra
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 
 import networkx as nx
@@ -18,6 +18,7 @@ from agentlint.ir import (
     START,
     UNKNOWN_TARGET,
     Agent,
+    Bound,
     BoundStatus,
     Call,
     CallKind,
@@ -26,6 +27,7 @@ from agentlint.ir import (
     ConfigRef,
     ForeignCall,
     Fragment,
+    Provenance,
     FunctionFacts,
     Flow,
     Graph,
@@ -48,13 +50,17 @@ _MAX_REEXPORT_HOPS = 10
 
 class PipelineGraph:
     def __init__(self, fragments: Iterable[Fragment]) -> None:
-        self.fragments = sorted(fragments, key=lambda fragment: fragment.path)
-        self.relations = nx.MultiDiGraph()
+        fragments = list(fragments)
         self._exports: dict[str, str] = {}
+        for fragment in fragments:
+            self._exports.update(fragment.exports)
+        constants = {name: value for fragment in fragments for name, value in fragment.constants.items()}
+        self.fragments = sorted((_settle(fragment, constants, self.resolve) for fragment in fragments),
+                                key=lambda fragment: fragment.path)
+        self.relations = nx.MultiDiGraph()
         self._functions: dict[str, FunctionFacts] = {}
         self._schemas: dict[str, StateSchema] = {}
         for fragment in self.fragments:
-            self._exports.update(fragment.exports)
             self._functions.update((facts.id, facts) for facts in fragment.functions)
             self._schemas.update((schema.id, schema) for schema in fragment.schemas)
             for client in fragment.clients:
@@ -335,3 +341,56 @@ class PipelineGraph:
             consumer_agent=consumer.agent, mechanism=mechanism, location=location,
             validated_by=validated_by, validated=validated,
         )
+
+
+def _settle(fragment: Fragment, constants: dict[str, object], resolve: Callable[[str], str]) -> Fragment:
+    """Fill in bounds that waited on another module's constant; calls that inherit a settled client
+    are re-derived from it."""
+    if not any(bound.pending for bound in _bounds(fragment)):
+        return fragment
+    clients = {client.id: client.model_copy(update={"timeout": _settled(client.timeout, constants, resolve)})
+               for client in fragment.clients}
+    calls = []
+    for call in fragment.calls:
+        bound = _settled(call.timeout, constants, resolve)
+        client = clients.get(call.client or "")
+        if client is not None and bound.provenance is Provenance.UNKNOWN and not bound.pending \
+                and call.timeout.detail.startswith(f"from `{client.id}`"):
+            bound = client.inherited_bound()
+        calls.append(call.model_copy(update={"timeout": bound}))
+    return fragment.model_copy(update={"clients": tuple(clients.values()), "calls": tuple(calls)})
+
+
+def _bounds(fragment: Fragment) -> Iterator[Bound]:
+    yield from (client.timeout for client in fragment.clients)
+    yield from (call.timeout for call in fragment.calls)
+
+
+def _settled(bound: Bound, constants: dict[str, object], resolve: Callable[[str], str]) -> Bound:
+    if bound.pending is None:
+        return bound
+    name = resolve(bound.pending)
+    if name not in constants:
+        return bound
+    value = constants[name]
+    where = f"`{name.rsplit('.', 1)[-1]}`"
+    if bound.pending_key is not None:
+        if not isinstance(value, dict):
+            return bound
+        if bound.pending_key not in value:
+            return bound.fallback or bound
+        value = value[bound.pending_key]
+        where = f"`{bound.pending_key}` in `{name.rsplit('.', 1)[-1]}`"
+    if value is None:
+        return Bound(status=BoundStatus.UNBOUNDED, provenance=Provenance.EXPLICIT,
+                     detail=f"{where} is `None`, which waits forever", source=bound.source)
+    if isinstance(value, list) and len(value) == 2 and value[1] is None:
+        return Bound(status=BoundStatus.UNBOUNDED, provenance=Provenance.EXPLICIT,
+                     detail=f"the read timeout in {where} is `None`", source=bound.source)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Bound(status=BoundStatus.BOUNDED, provenance=Provenance.EXPLICIT, detail=f"{where} = {value}",
+                     value=float(value), source=bound.source)
+    if isinstance(value, list) and all(isinstance(item, (int, float)) for item in value):
+        return Bound(status=BoundStatus.BOUNDED, provenance=Provenance.EXPLICIT, detail=f"{where} = {value}",
+                     source=bound.source)
+    return bound

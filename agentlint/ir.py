@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 
-from pydantic import BaseModel, ConfigDict, JsonValue
+from pydantic import BaseModel, ConfigDict, JsonValue, JsonValue
 
 from agentlint.findings import Location
 
@@ -47,6 +47,12 @@ class Bound(BaseModel):
     detail: str
     value: float | None = None
     source: Location | None = None
+    # A value another module defines (``timeout=settings.TIMEOUT``, ``**HTTP_OPTIONS``): unknown to the
+    # file, settled at assembly from that module's constants. ``pending_key`` is the key to read when
+    # the constant is a keyword dict, and ``fallback`` the bound when the dict lacks it.
+    pending: str | None = None
+    pending_key: str | None = None
+    fallback: Bound | None = None
 
     @classmethod
     def unknown(cls, detail: str) -> Bound:
@@ -478,6 +484,7 @@ class Fragment(BaseModel):
     fan_outs: tuple[FanOut, ...] = ()
     loops: tuple[Loop, ...] = ()
     foreign_calls: tuple[ForeignCall, ...] = ()
+    constants: dict[str, JsonValue] = {}  # module-level literal constants by qualified name
     agents: tuple[Agent, ...] = ()
     tasks: tuple[Task, ...] = ()
     teams: tuple[Team, ...] = ()

@@ -11,7 +11,7 @@ from agentlint.ir import Bound, BoundStatus, Provenance
 from agentlint.python.collector import CallSite, Wrapper, argument
 from agentlint.python.context import ExtractionContext
 from agentlint.python.scopes import Scope
-from agentlint.python.values import UNKNOWN, DictValue, Literal, Value
+from agentlint.python.values import UNKNOWN, DictValue, Literal, ModuleRef, Value
 
 
 @dataclass(frozen=True)
@@ -98,3 +98,27 @@ def _wrapper_limit(ctx: ExtractionContext, wrapper: Wrapper) -> Bound | None:
 
 
 Classifier = Callable[[ExtractionContext, Given], Bound]
+
+
+def imported_kwargs(ctx: ExtractionContext, call: cst.Call, scope: Scope) -> str | None:
+    """The qualified name behind the call's only unreadable ``**kwargs``, when it is imported from
+    another module (``**HTTP_OPTIONS`` from a settings module): assembly can read it there."""
+    imported = []
+    for arg in call.args:
+        if arg.star == "**":
+            value = ctx.evaluator.evaluate(arg.value, scope)
+            if isinstance(value, ModuleRef):
+                imported.append(value.qualified)
+            elif not (isinstance(value, DictValue) and value.complete):
+                return None
+        elif arg.star == "*":
+            return None
+    return imported[0] if len(imported) == 1 else None
+
+
+def pending(ctx: ExtractionContext, qualified: str, anchor: cst.CSTNode, key: str | None = None,
+            fallback: Bound | None = None) -> Bound:
+    what = f"`{key}` in `**{qualified.rsplit('.', 1)[-1]}`" if key else f"`{qualified.rsplit('.', 1)[-1]}`"
+    return Bound(status=BoundStatus.UNKNOWN, provenance=Provenance.UNKNOWN,
+                 detail=f"{what} is defined in another module", source=ctx.locate(anchor),
+                 pending=qualified, pending_key=key, fallback=fallback)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from agentlint.ir import Bound, BoundStatus, Call, CallKind, Client, ForeignCall, Provenance
-from agentlint.python.bounds import Given, explicit, find_argument, is_none, number, wrapper_bound
+from agentlint.python.bounds import Given, explicit, find_argument, imported_kwargs, is_none, number, pending, wrapper_bound
 from agentlint.python.collector import CallSite
 from agentlint.python.context import ExtractionContext
 from agentlint.python.scopes import Scope
@@ -124,7 +124,8 @@ def _function_call(ctx: ExtractionContext, site: CallSite, catalog: Catalog) -> 
     spec = catalog.functions.get(target or "")
     if spec is None:
         return None
-    bound = _read(ctx, site.node, site.scope, ("timeout",), spec.position, spec.classify) or spec.default
+    bound = _read(ctx, site.node, site.scope, ("timeout",), spec.position, spec.classify,
+                  fallback=spec.default) or spec.default
     return _call(ctx, site, spec.target, spec.call_kind, bound)
 
 
@@ -197,7 +198,8 @@ def _client(
     if id(node) in patched:
         timeout = patched[id(node)]
     else:
-        timeout = _read(ctx, node, scope, spec.keywords, None, spec.classify, none_is_absent=spec.none_means_default)
+        timeout = _read(ctx, node, scope, spec.keywords, None, spec.classify, none_is_absent=spec.none_means_default,
+                        fallback=spec.default if spec.default_for is None else None)
         timeout = timeout or (spec.default_for(ctx, node, scope) if spec.default_for else spec.default)
     exported = f"{scope.dotted}.{name}" if scope.kind == "module" and not name.startswith("<") else None
     return Client(id=client_id, kind=spec.kind, category=spec.call_kind, location=ctx.locate(node), timeout=timeout,
@@ -214,11 +216,16 @@ def _read(
     classify: Classifier,
     *,
     none_is_absent: bool = False,
+    fallback: Bound | None = None,
 ) -> Bound | None:
-    """The bound set at this call, ``None`` when no timeout is given here."""
+    """The bound set at this call, ``None`` when no timeout is given here. With a ``fallback`` (the
+    bound when the keyword is absent), keywords from an imported ``**dict`` are left for assembly."""
     for index, keyword in enumerate(keywords):
         found = find_argument(ctx, node, scope, keyword, position if index == 0 else None)
         if found is UNKNOWN:
+            imported = imported_kwargs(ctx, node, scope) if fallback is not None else None
+            if imported is not None:
+                return pending(ctx, imported, node, keyword, fallback)
             return Bound.unknown(f"`{keyword}` may come from `*args`/`**kwargs` that could not be resolved")
         if isinstance(found, Given):
             if none_is_absent and is_none(ctx.evaluator.evaluate(found.expr, found.scope)):

@@ -77,7 +77,7 @@ def extract_python(path: str, text: str, module: str | None = None) -> Fragment:
     relevant = path.endswith("__init__.py") or bool(_PREFILTER.search(text))
     tree, python_ast = _parse(text, need_tree=relevant)
     if tree is None:
-        return Fragment(path=path, module=name)
+        return Fragment(path=path, module=name, constants=_constants(python_ast, name))
     package = name if path.endswith("__init__.py") else name.rpartition(".")[0]
     collector = Collector(name, package)
     try:
@@ -115,6 +115,7 @@ def extract_python(path: str, text: str, module: str | None = None) -> Fragment:
             teams=tuple(crew.teams),
             flows=tuple(crew.flows),
             foreign_calls=tuple(foreign),
+            constants=_constants(python_ast, name),
         )
     except RecursionError:
         raise UnanalysableError("expressions are nested too deeply for agentlint to analyse") from None
@@ -129,6 +130,74 @@ def _factories(facts: ModuleFacts) -> dict[str, list[tuple[cst.BaseExpression, S
             if returned:
                 factories[scope.dotted] = returned
     return factories
+
+
+def _constants(tree: ast.Module | None, module: str) -> dict[str, object]:
+    """Module-level names bound once to a literal (``TIMEOUT = 30``, ``HTTP_OPTIONS = {"timeout": 20}``),
+    read from the ast tree the syntax screen built, so that even a settings module that imports
+    nothing agentlint knows can settle other modules' ``timeout=settings.TIMEOUT``."""
+    if tree is None:
+        return {}
+    assigned: dict[str, int] = {}
+    values: dict[str, object] = {}
+    for statement in tree.body:
+        targets = statement.targets if isinstance(statement, ast.Assign) else (
+            [statement.target] if isinstance(statement, ast.AnnAssign) and statement.value is not None else [])
+        for target in targets:
+            if isinstance(target, ast.Name):
+                assigned[target.id] = assigned.get(target.id, 0) + 1
+                value = _literal(statement.value, values)  # type: ignore[union-attr,arg-type]
+                if value is _NOT_LITERAL:
+                    values.pop(target.id, None)
+                else:
+                    values[target.id] = value
+    return {f"{module}.{name}": _json(value) for name, value in values.items() if assigned[name] == 1 and _jsonable(value)}
+
+
+_NOT_LITERAL = object()
+
+
+def _literal(node: ast.expr, known: dict[str, object], depth: int = 0) -> object:
+    """``ast.literal_eval`` that also reads names bound earlier in the module (``{"agent": USER_AGENT}``)."""
+    if depth > 8:
+        return _NOT_LITERAL
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Name):
+        return known.get(node.id, _NOT_LITERAL)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        return -node.operand.value if isinstance(node.operand.value, (int, float)) else _NOT_LITERAL
+    if isinstance(node, (ast.Tuple, ast.List)):
+        items = [_literal(item, known, depth + 1) for item in node.elts]
+        return _NOT_LITERAL if any(item is _NOT_LITERAL for item in items) else tuple(items)
+    if isinstance(node, ast.Dict) and all(isinstance(key, ast.Constant) for key in node.keys):
+        values = [_literal(value, known, depth + 1) for value in node.values]
+        if any(value is _NOT_LITERAL for value in values):
+            return _NOT_LITERAL
+        return {key.value: value for key, value in zip(node.keys, values)}  # type: ignore[union-attr]
+    return _NOT_LITERAL
+
+
+def _jsonable(value: object, depth: int = 0) -> bool:
+    """Small values only: limits are numbers, ``None``, pairs, or keyword dicts; a module's big data
+    tables would only bloat every fragment."""
+    if depth > 3:
+        return False
+    if isinstance(value, (tuple, list)):
+        return len(value) <= 8 and all(_jsonable(item, depth + 1) for item in value)
+    if isinstance(value, dict):
+        return len(value) <= 50 and all(isinstance(key, str) and _jsonable(item, depth + 1) for key, item in value.items())
+    if isinstance(value, str):
+        return len(value) <= 200
+    return value is None or isinstance(value, (bool, int, float))
+
+
+def _json(value: object) -> object:
+    if isinstance(value, (tuple, list)):
+        return [_json(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _json(item) for key, item in value.items()}
+    return value
 
 
 def _exports(facts: ModuleFacts) -> dict[str, str]:
@@ -160,7 +229,7 @@ def _parse(text: str, *, need_tree: bool) -> tuple[cst.Module | None, ast.Module
     except ValueError as error:  # e.g. "source code string cannot contain null bytes"
         raise PythonSyntaxError(str(error), 1, 1) from None
     if not need_tree:
-        return None, None
+        return None, tree
     module = _libcst_parse(text)
     if module is None:
         raise UnanalysableError("libcst cannot parse this file although CPython can")

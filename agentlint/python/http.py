@@ -13,11 +13,11 @@ from __future__ import annotations
 import libcst as cst
 
 from agentlint.ir import Bound, BoundStatus, CallKind, Provenance
-from agentlint.python.bounds import Given, code, explicit, find_argument, is_none, number
+from agentlint.python.bounds import Given, code, explicit, find_argument, is_none, number, pending
 from agentlint.python.clients import Catalog, ClientSpec, FunctionSpec, always, never
 from agentlint.python.collector import argument
 from agentlint.python.context import ExtractionContext
-from agentlint.python.values import UNKNOWN, Instance, Literal, Value
+from agentlint.python.values import UNKNOWN, Instance, Literal, ModuleRef, Value
 
 MODULES = ("requests", "httpx", "aiohttp", "urllib")
 REQUEST_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
@@ -55,6 +55,8 @@ def seconds(ctx: ExtractionContext, found: Given, value: Value) -> Bound:
     limit = number(value)
     if limit is not None:
         return explicit(ctx, found, BoundStatus.BOUNDED, f"`timeout={code(found.expr)}`", limit)
+    if isinstance(value, ModuleRef):
+        return pending(ctx, value.qualified, found.anchor)
     return Bound.unknown(f"`timeout={code(found.expr)}` could not be resolved statically")
 
 

@@ -48,8 +48,9 @@ class HttpCallWithoutTimeout(TimeoutRule):
     ```
 
     ## Known problems
-    Values are resolved statically: literals, module constants, `**kwargs` dict literals, and clients
-    constructed in the same scope, at module level, or as `self.x` in the same class. A timeout agentlint
+    Values are resolved statically: literals, module constants (also imported from another module of
+    the project, such as a settings module), `**kwargs` dict literals, and clients constructed in the
+    same scope, at module level, as `self.x` in the same class, or at module level in another module. A timeout agentlint
     cannot resolve (a parameter, an attribute of another object) is assumed to be set, and a session
     with a mounted transport adapter or a patched method is assumed to be bounded. An async request is
     bounded by an enclosing `asyncio.timeout`, `asyncio.wait_for`, `anyio.fail_after` or
