@@ -89,16 +89,23 @@ def extract(ctx: ExtractionContext, catalog: Catalog) -> tuple[list[Client], lis
             clients[id(site.node)] = _client(ctx, site.node, site.scope, catalog.clients[kind], patched)
     calls = []
     foreign = []
+    other_uses: dict[int, list[str]] = {}
     last_components = {method.rsplit(".", 1)[-1] for spec in catalog.clients.values() for method in spec.methods}
     for site in ctx.facts.calls:
         call = _function_call(ctx, site, catalog) or _method_call(ctx, site, catalog, clients, patched)
         if call is not None:
             calls.append(call)
-        elif isinstance(site.node.func, cst.Attribute) and site.node.func.attr.value in last_components:
+            continue
+        owner, method = _owner(ctx, site, catalog.clients)
+        if owner is not None and method not in catalog.clients[owner.kind].derivers:
+            other_uses.setdefault(id(_root(owner).call), []).append(method)
+        if isinstance(site.node.func, cst.Attribute) and site.node.func.attr.value in last_components:
             pending = _foreign_call(ctx, site)
             if pending is not None:
                 foreign.append(pending)
-    return list(clients.values()), calls, foreign
+    found = [client.model_copy(update={"other_uses": tuple(dict.fromkeys(other_uses[key]))})
+             if key in other_uses else client for key, client in clients.items()]
+    return found, calls, foreign
 
 
 def _foreign_call(ctx: ExtractionContext, site: CallSite) -> ForeignCall | None:

@@ -56,7 +56,8 @@ def unbounded_clients(graph: PipelineGraph, category: CallKind) -> Iterator[tupl
         users = sorted(graph.calls_through(client), key=lambda c: (c.location.path, c.location.start.row,
                                                                    c.location.start.column))
         inheriting = [call for call in users if call.timeout.provenance is Provenance.INHERITED]
-        if inheriting or not users:
+        implicit = client.timeout.provenance is Provenance.DEFAULT
+        if inheriting or (not users and not (implicit and client.other_uses)):
             yield client, inheriting
 
 
