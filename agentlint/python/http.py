@@ -10,6 +10,8 @@ total (also when given ``None``), while a per-request ``timeout=None`` or a ``Cl
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from agentlint.ir import Bound, BoundStatus, CallKind, Provenance
@@ -173,11 +175,18 @@ CATALOG = Catalog(
 )
 
 
+_TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
+
+
 def socket_default_timeout(ctx: ExtractionContext) -> cst.Call | None:
-    """``socket.setdefaulttimeout(N)`` with a non-None ``N`` anywhere in the module."""
+    """``socket.setdefaulttimeout(N)`` with a number ``N``, outside test code: a process-wide default
+    that bounds ``urlopen``. A value passed through (a helper that sets and restores it) or a test
+    helper's call says nothing about how the application runs."""
+    if _TEST_PATH.search(ctx.path):
+        return None
     for site in ctx.facts.calls:
         if ctx.evaluator.qualified_name(site.node.func, site.scope) == "socket.setdefaulttimeout":
             limit = argument(site.node, "timeout", 0)
-            if limit is not None and not is_none(ctx.evaluator.evaluate(limit, site.scope)):
+            if limit is not None and number(ctx.evaluator.evaluate(limit, site.scope)) is not None:
                 return site.node
     return None

@@ -55,8 +55,8 @@ class HttpCallWithoutTimeout(TimeoutRule):
     with a mounted transport adapter or a patched method is assumed to be bounded. An async request is
     bounded by an enclosing `asyncio.timeout`, `asyncio.wait_for`, `anyio.fail_after` or
     `async_timeout.timeout`; a synchronous call is not, since those cannot interrupt it. If the project
-    calls `socket.setdefaulttimeout(N)` anywhere, `requests` and `urlopen` calls without `timeout` are
-    not reported. aiohttp 4.0 gives `ClientTimeout()` a 300 s total; the rule follows aiohttp 3.x.
+    calls `socket.setdefaulttimeout(N)` with a number anywhere outside its tests, `requests` and
+    `urlopen` calls without `timeout` are not reported. aiohttp 4.0 gives `ClientTimeout()` a 300 s total; the rule follows aiohttp 3.x.
     """
 
     code = "AGL101"
