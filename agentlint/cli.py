@@ -69,6 +69,7 @@ def _existing_paths(ctx: click.Context, param: click.Parameter, paths: tuple[Pat
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Use this config file instead of discovering one.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary line.")
+@click.option("--no-cache", is_flag=True, help="Analyse every file afresh; do not read or write the cache.")
 def check(
     paths: tuple[Path, ...],
     output_format: str | None,
@@ -83,6 +84,7 @@ def check(
     stdin_filename: Path | None,
     config_file: Path | None,
     quiet: bool,
+    no_cache: bool,
 ) -> None:
     """Check PATHS (default: the current directory) for pipeline failure patterns."""
     cwd = Path.cwd().resolve()
@@ -111,7 +113,7 @@ def check(
 
     stdin = (stdin_filename, sys.stdin.buffer.read().decode("utf-8", errors="replace")) if stdin_filename else None
     result = api.check(list(paths) or [Path(".")], settings=settings, root=root, enabled=enabled,
-                       force_exclude=force_exclude, stdin=stdin)
+                       force_exclude=force_exclude, stdin=stdin, project_context=True, cache=not no_cache)
     overrides = {relative_to_root(stdin[0], root): stdin[1]} if stdin else {}
     context = ReportContext(
         root=root,

@@ -27,7 +27,7 @@ OutputFormat = Literal["full", "concise", "json", "json-lines", "sarif", "github
 DEFAULT_INCLUDE = ("*.py", "*.yaml", "*.yml", "*.json", "*.toml")
 DEFAULT_EXCLUDE = (
     ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pants.d", ".pytype",
-    ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__", "_build", "buck-out", "build", "dist",
+    ".ruff_cache", ".agentlint_cache", ".svn", ".tox", ".venv", "__pypackages__", "_build", "buck-out", "build", "dist",
     "node_modules", "site-packages", "venv", ".pytest_cache", "__pycache__", "*.pyi",
 )
 
@@ -53,6 +53,7 @@ class Settings(BaseModel):
     respect_gitignore: bool = True
     fail_on: Severity = Severity.INFO
     output_format: OutputFormat = "full"
+    cache_dir: str = ".agentlint_cache"
     options: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     @field_validator("include", "exclude", "extend_exclude")

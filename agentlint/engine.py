@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agentlint import data, globs, registry, sources
+from agentlint.cache import Cache
 from agentlint.config import Settings
 from agentlint.discovery import DiscoveredFile, module_name
 from agentlint.findings import Finding, Location
@@ -64,16 +65,27 @@ def file_kind(path: str) -> str | None:
     return "python" if suffix == ".py" else data.DATA_SUFFIXES.get(suffix)
 
 
-def analyse(path: Path, relative: str, override: str | None = None) -> FileOutcome:
-    """Read, decode, parse and extract one file. ``override`` is source given on stdin for ``path``."""
+def analyse(path: Path, relative: str, override: str | None = None, cache: Cache | None = None) -> FileOutcome:
+    """Read, decode, parse and extract one file. ``override`` is source given on stdin for ``path``;
+    a ``cache`` answers for files whose bytes it has seen."""
     outcome = FileOutcome(relative)
     kind = file_kind(relative)
     if kind is None:
         return outcome
+    key = None
+    if cache is not None and override is None:
+        raw = sources.read_bytes(path)
+        if isinstance(raw, bytes):
+            key = cache.key(relative, module_name(path) if kind == "python" else "", raw)
+            cached = cache.get(key)
+            if isinstance(cached, FileOutcome):
+                return cached
     try:
         _analyse(outcome, path, kind, override)
     except Exception:  # an agentlint bug on this file; the run goes on and exits 2
         outcome.internal_error = f"{relative}: {traceback.format_exc(limit=-3).strip().splitlines()[-1]}"
+    if key is not None and cache is not None and outcome.internal_error is None:
+        cache.put(key, outcome)
     return outcome
 
 
@@ -114,12 +126,13 @@ def kind_label(kind: str) -> str:
     return {"python": "Python", "yaml": "YAML", "json": "JSON", "toml": "TOML"}[kind]
 
 
-def _analyse_job(job: tuple[Path, str]) -> FileOutcome:
-    return analyse(*job)
+def _analyse_job(job: tuple[Path, str, Cache | None]) -> FileOutcome:
+    path, relative, cache = job
+    return analyse(path, relative, None, cache)
 
 
-def analyse_all(files: Sequence[DiscoveredFile], overrides: dict[str, str]) -> list[FileOutcome]:
-    jobs = [(file.path, file.relative) for file in files if file.relative not in overrides]
+def analyse_all(files: Sequence[DiscoveredFile], overrides: dict[str, str], cache: Cache | None = None) -> list[FileOutcome]:
+    jobs = [(file.path, file.relative, cache) for file in files if file.relative not in overrides]
     outcomes = [analyse(file.path, file.relative, overrides[file.relative]) for file in files if file.relative in overrides]
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) >= PARALLEL_THRESHOLD and workers > 1:
@@ -135,8 +148,13 @@ def run(
     settings: Settings,
     enabled: Sequence[type[Rule]],
     overrides: dict[str, str] | None = None,
+    *,
+    focus: set[str] | None = None,
+    cache: Cache | None = None,
 ) -> RunResult:
-    outcomes = analyse_all(files, overrides or {})
+    """``focus``: report only findings that touch these files (primary or related location) while
+    the graph is built from all of ``files``; what pre-commit and editors need."""
+    outcomes = analyse_all(files, overrides or {}, cache)
     by_code = {rule.code: rule(rule.Options.model_validate(settings.options.get(rule.name, {}))) for rule in enabled}
     graph = PipelineGraph(outcome.fragment for outcome in outcomes if outcome.fragment is not None)
     findings: list[Finding] = []
@@ -147,10 +165,15 @@ def run(
             findings.extend(rule.check(graph))
     findings = [f for f in findings if not _per_file_ignored(f, settings)]
     findings = _apply_suppressions(findings, outcomes, by_code, settings)
+    if focus is not None:
+        findings = [f for f in findings if f.location.path in focus or any(r.location.path in focus for r in f.related)]
+        outcomes_reported = [outcome for outcome in outcomes if outcome.path in focus]
+    else:
+        outcomes_reported = outcomes
     return RunResult(
         findings=sorted(set(findings), key=Finding.sort_key),
-        files=len(outcomes),
-        internal_errors=sorted(outcome.internal_error for outcome in outcomes if outcome.internal_error),
+        files=len(outcomes_reported),
+        internal_errors=sorted(outcome.internal_error for outcome in outcomes_reported if outcome.internal_error),
         graph=graph,
     )
 
