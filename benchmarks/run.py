@@ -274,7 +274,7 @@ def _run(args: argparse.Namespace, corpus: Path, workdir: Path) -> int:
 
     cli = agentlint_command()
     help_text = subprocess.run([*cli, "check", "--help"], capture_output=True, text=True).stdout
-    no_flags = [flag for flag in ("--no-cache",) if flag in help_text]  # none today; keep runs cold if one appears
+    no_flags = [flag for flag in ("--no-cache",) if flag in help_text]  # keep every run cold: the cache would turn repeats into lookups
 
     def check_args(output: Path) -> list[str]:
         return ["check", str(corpus), *no_flags, "-o", "json", "--exit-zero",
