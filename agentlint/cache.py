@@ -2,13 +2,15 @@
 whole project graph on every run and only re-analyse what changed.
 
 Keyed by a hash of the file's bytes (not its mtime: CI checkouts reset mtimes), its project-relative
-path and module name (both appear in the facts), and agentlint's version. Entries are pickles of
+path and module name (both appear in the facts), and a fingerprint of agentlint's own code, so that an
+upgrade or an editable install's edits never serve facts extracted by other code. Entries are pickles of
 ``FileOutcome``; a corrupt, unreadable or stale entry is a miss, never an error. The directory carries
 its own ``.gitignore`` so it never shows up in ``git status``.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -16,7 +18,18 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from agentlint import __version__
+from agentlint import __version__, registry
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """agentlint's version, source and rule codes (suppression comments are checked against the codes)."""
+    digest = hashlib.sha256(__version__.encode())
+    digest.update(",".join(rule.code for rule in registry.all_rules()).encode())
+    package = Path(__file__).resolve().parent
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
 
 
 class Cache:
@@ -25,7 +38,7 @@ class Cache:
 
     def key(self, relative: str, module: str, raw: bytes) -> str:
         digest = hashlib.sha256()
-        for part in (__version__, relative, module):
+        for part in (_code_fingerprint(), relative, module):
             digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(raw)
         return digest.hexdigest()

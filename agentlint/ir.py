@@ -192,6 +192,17 @@ class ParsedOutput(BaseModel):
     validated: bool
 
 
+class GlobalUpdate(BaseModel):
+    """``global X`` then ``X += n`` (or ``X = X + n``) in a function: a read-modify-write that loses
+    updates when the function runs in several threads at once, unless a lock is held."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    location: Location
+    locked: bool
+
+
 class FunctionFacts(BaseModel):
     """What agentlint knows about a function or method that a graph, a fan-out or a loop may run:
     the state it writes, the calls it makes, and its routing decisions."""
@@ -211,6 +222,7 @@ class FunctionFacts(BaseModel):
     parses: tuple[ParsedOutput, ...] = ()
     raw_text_keys: tuple[str, ...] = ()  # state keys it returns holding a model's raw text
     raw_text_foreign: tuple[tuple[str, str], ...] = ()  # (key, callee path) when the model is imported
+    global_updates: tuple[GlobalUpdate, ...] = ()
 
 
 class GraphNode(BaseModel):
@@ -301,6 +313,7 @@ class FanOut(BaseModel):
     cap: Bound
     work: tuple[str, ...] = ()
     spawns: str | None = None  # qualified name of the function each branch runs
+    threads: bool = False  # the branches run in threads (an executor, ``threading.Thread``, ``to_thread``)
 
 
 class Loop(BaseModel):

@@ -5,6 +5,7 @@ Adapters never walk the tree again; they read what this pass recorded and ask th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -23,6 +24,8 @@ TIMEOUT_WRAPPERS = {
     "trio.fail_after": "seconds",
     "trio.move_on_after": "seconds",
 }
+# A ``with`` on something named like a lock guards the block (generous: a wrong guess keeps rules quiet).
+LOCK_LIKE = re.compile(r"lock|mutex|semaphore|\bsem\b|_sem\b", re.I)
 _WRAPPER_LAST_NAMES = {name.rsplit(".", 1)[1] for name in TIMEOUT_WRAPPERS}
 _WRAPPER_ARGUMENT_INDEX = {"asyncio.wait_for": 1}
 
@@ -68,6 +71,8 @@ class ModuleFacts:
     definitions: list[Scope] = field(default_factory=list)  # every def and class, in source order
     returns: dict[int, list[cst.Return]] = field(default_factory=dict)  # by id of the function's scope
     context_managers: dict[int, list[cst.BaseExpression]] = field(default_factory=dict)  # ``with X`` by scope id
+    # ``global X`` then ``X += ...`` (or ``X = X ...``) in a function: (name, node, scope, under a lock)
+    global_updates: list[tuple[str, cst.CSTNode, Scope, bool]] = field(default_factory=list)
     while_loops: list[tuple[cst.While, Scope]] = field(default_factory=list)
 
 
@@ -78,8 +83,10 @@ class Collector(cst.CSTVisitor):
         self._scope = self.facts.module
         self._wrappers: tuple[Wrapper, ...] = ()
         self._loops: tuple[cst.For | cst.While, ...] = ()
-        self._saved: list[tuple[tuple[Wrapper, ...], tuple[cst.For | cst.While, ...]]] = []
+        self._saved: list[tuple[tuple[Wrapper, ...], tuple[cst.For | cst.While, ...], int]] = []
         self._pushed: dict[int, int] = {}
+        self._locks: dict[int, int] = {}
+        self._lock_depth = 0
         self._globals: dict[int, set[str]] = {}
 
     # scopes ---------------------------------------------------------------------------------------
@@ -94,13 +101,13 @@ class Collector(cst.CSTVisitor):
             self.facts.definitions.append(scope)
         self._scope = scope
         if kind == "function":
-            self._saved.append((self._wrappers, self._loops))
-            self._wrappers, self._loops = (), ()
+            self._saved.append((self._wrappers, self._loops, self._lock_depth))
+            self._wrappers, self._loops, self._lock_depth = (), (), 0
         return scope
 
     def _leave(self) -> None:
         if self._scope.kind == "function":
-            self._wrappers, self._loops = self._saved.pop()
+            self._wrappers, self._loops, self._lock_depth = self._saved.pop()
         assert self._scope.parent is not None
         self._scope = self._scope.parent
 
@@ -174,6 +181,7 @@ class Collector(cst.CSTVisitor):
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._bind_target(target.target, node.value)
+            self._global_update(target.target, node, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
@@ -181,6 +189,15 @@ class Collector(cst.CSTVisitor):
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._bind_target(node.target, None)
+        self._global_update(node.target, node, None)
+
+    def _global_update(self, target: cst.BaseExpression, node: cst.CSTNode, value: cst.BaseExpression | None) -> None:
+        """A read-modify-write of a module global from inside a function (not atomic across threads)."""
+        if not isinstance(target, cst.Name) or target.value not in self._globals.get(id(self._scope), ()):
+            return
+        if value is not None and not re.search(rf"\b{re.escape(target.value)}\b", cst.Module(body=[]).code_for_node(value)):
+            return
+        self.facts.global_updates.append((target.value, node, self._scope, self._lock_depth > 0))
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._bind_target(node.target, None)
@@ -234,8 +251,11 @@ class Collector(cst.CSTVisitor):
     # calls and time bounds ------------------------------------------------------------------------
     def visit_With(self, node: cst.With) -> None:
         pushed = 0
+        locks = 0
         for item in node.items:
             self.facts.context_managers.setdefault(id(self._scope), []).append(item.item)
+            if LOCK_LIKE.search(cst.Module(body=[]).code_for_node(item.item)):
+                locks += 1
             wrapper = self._wrapper(item.item)
             if wrapper is not None:
                 self._wrappers = (*self._wrappers, wrapper)
@@ -243,8 +263,11 @@ class Collector(cst.CSTVisitor):
             if item.asname is not None:
                 self._bind_target(item.asname.name, item.item)
         self._pushed[id(node)] = pushed
+        self._locks[id(node)] = locks
+        self._lock_depth += locks
 
     def leave_With(self, original_node: cst.With) -> None:
+        self._lock_depth -= self._locks.pop(id(original_node), 0)
         pushed = self._pushed.pop(id(original_node), 0)
         if pushed:
             self._wrappers = self._wrappers[:-pushed]

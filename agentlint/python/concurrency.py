@@ -12,14 +12,14 @@ import libcst as cst
 
 from agentlint.ir import Bound, BoundStatus, Call, FanOut, Provenance, Retry
 from agentlint.python.bounds import Given, code, explicit, find_argument, is_none
-from agentlint.python.collector import CallSite
+from agentlint.python.collector import CallSite, argument
 from agentlint.python.context import ExtractionContext
 from agentlint.python.functions import SEMAPHORE_LIKE, SEMAPHORES
 from agentlint.python.widths import width
 from agentlint.python.scopes import Scope
 from agentlint.python.values import UNKNOWN, Instance, Literal, ModuleRef
 
-MODULES = ("tenacity", "backoff", "asyncio", "anyio")
+MODULES = ("tenacity", "backoff", "asyncio", "anyio", "concurrent", "threading")
 CANONICAL = {
     "tenacity.asyncio.AsyncRetrying": "tenacity.AsyncRetrying",
     "tenacity.stop.stop_never": "tenacity.stop_never",
@@ -27,11 +27,15 @@ CANONICAL = {
     "tenacity.stop.stop_after_delay": "tenacity.stop_after_delay",
     "asyncio.tasks.gather": "asyncio.gather",
     "asyncio.taskgroups.TaskGroup": "asyncio.TaskGroup",
+    "concurrent.futures.thread.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
+    "asyncio.threads.to_thread": "asyncio.to_thread",
 }
 TENACITY = frozenset({"tenacity.retry", "tenacity.Retrying", "tenacity.AsyncRetrying"})
 BACKOFF = frozenset({"backoff.on_exception", "backoff.on_predicate"})
 GATHERS = frozenset({"asyncio.gather", "asyncio.wait", "asyncio.as_completed"})
 SPAWNS = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
+EXECUTORS = frozenset({"concurrent.futures.ThreadPoolExecutor"})
+TO_THREAD = frozenset({"asyncio.to_thread"})
 
 
 def retries(ctx: ExtractionContext) -> list[Retry]:
@@ -126,11 +130,50 @@ def fan_outs(ctx: ExtractionContext, calls: list[Call]) -> list[FanOut]:
             fan_out = _gather(ctx, site, mechanism, by_node)
         elif mechanism in SPAWNS or _is_task_group_spawn(ctx, site):
             fan_out = _spawn_in_loop(ctx, site, mechanism or "asyncio.TaskGroup.create_task", by_node)
+        elif mechanism == "threading.Thread" or _executor_method(ctx, site):
+            fan_out = _thread_spawn(ctx, site, mechanism)
         else:
             continue
         if fan_out is not None:
             found.append(fan_out)
     return found
+
+
+def _executor_method(ctx: ExtractionContext, site: CallSite) -> str | None:
+    func = site.node.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value in ("map", "submit")):
+        return None
+    owner = ctx.evaluator.evaluate(func.value, site.scope)
+    return func.attr.value if isinstance(owner, Instance) and owner.kind in EXECUTORS else None
+
+
+def _thread_spawn(ctx: ExtractionContext, site: CallSite, mechanism: str | None) -> FanOut | None:
+    """Work handed to threads: ``executor.map(f, items)``, ``executor.submit(f, x)`` or
+    ``threading.Thread(target=f)`` in a loop. Executors cap the threads (``max_workers``); threads
+    started in a loop do not."""
+    method = _executor_method(ctx, site)
+    if method == "map":
+        function, items = argument(site.node, "fn", 0), argument(site.node, "iterables", 1)
+        width_status = width(ctx, items, site.scope) if items is not None else BoundStatus.UNKNOWN
+    else:
+        function = argument(site.node, "target", None) if method is None else argument(site.node, "fn", 0)
+        loops = [loop for loop in site.loops if isinstance(loop, cst.For)]
+        if not loops or function is None:
+            return None
+        width_status = width(ctx, loops[-1].iter, site.scope)
+    capped = method is not None
+    return FanOut(
+        id=f"{site.scope.qualname}->{mechanism or 'executor.' + (method or '')}",
+        mechanism="ThreadPoolExecutor." + method if method else "threading.Thread",
+        location=ctx.locate(site.node),
+        scope=site.scope.qualname,
+        width=width_status,
+        cap=Bound(status=BoundStatus.BOUNDED if capped else BoundStatus.UNBOUNDED,
+                  provenance=Provenance.DEFAULT,
+                  detail="the executor's `max_workers`" if capped else "one thread per item"),
+        spawns=ctx.evaluator.qualified_name(function, site.scope) if function is not None else None,
+        threads=True,
+    )
 
 
 def _is_task_group_spawn(ctx: ExtractionContext, site: CallSite) -> bool:
@@ -183,7 +226,11 @@ def _fan_out(
     spawns = None
     if isinstance(element, cst.Await):
         element = element.expression
-    if isinstance(element, cst.Call):
+    threads = False
+    if isinstance(element, cst.Call) and ctx.evaluator.qualified_name(element.func, scope) in TO_THREAD \
+            and element.args:
+        spawns, threads = ctx.evaluator.qualified_name(element.args[0].value, scope), True
+    elif isinstance(element, cst.Call):
         position = ctx.locate(element)
         direct = by_node.get((position.start.row, position.start.column))
         if direct is not None:
@@ -196,9 +243,11 @@ def _fan_out(
         location=ctx.locate(site.node),
         scope=site.scope.qualname,
         width=width,
-        cap=_cap(ctx, element, scope),
+        cap=Bound(status=BoundStatus.BOUNDED, provenance=Provenance.DEFAULT,
+                  detail="the default executor's workers") if threads else _cap(ctx, element, scope),
         work=tuple(work),
         spawns=spawns,
+        threads=threads,
     )
 
 

@@ -7,7 +7,7 @@ import re
 
 import libcst as cst
 
-from agentlint.ir import Call, CallKind, FunctionFacts, Writes
+from agentlint.ir import Call, CallKind, FunctionFacts, GlobalUpdate, Writes
 from agentlint.python import langgraph, outputs, processes
 from agentlint.python.context import ExtractionContext
 from agentlint.python.scopes import Scope
@@ -30,6 +30,10 @@ def facts(ctx: ExtractionContext, calls: list[Call], graph_aware: bool) -> list[
         if callee is not None and "." in callee:
             invoked.setdefault(site.scope.qualname, []).append(callee)
     text = outputs.ModelText(ctx, [call for call in calls if call.kind is CallKind.LLM])
+    updates: dict[int, list[GlobalUpdate]] = {}
+    for name, node, scope_of_update, locked in ctx.facts.global_updates:
+        updates.setdefault(id(scope_of_update), []).append(
+            GlobalUpdate(name=name, location=ctx.locate(node), locked=locked))
     found = []
     for scope in ctx.facts.definitions:
         if scope.kind != "function":
@@ -52,6 +56,7 @@ def facts(ctx: ExtractionContext, calls: list[Call], graph_aware: bool) -> list[
             parses=tuple(outputs.parses(ctx, scope, text)),
             raw_text_keys=tuple(key for key, source in raw if isinstance(source, Call)),
             raw_text_foreign=tuple((key, source) for key, source in raw if isinstance(source, str)),
+            global_updates=tuple(updates.get(id(scope), ())),
         ))
     return found
 

@@ -1,0 +1,100 @@
+from collections.abc import Iterator
+
+from agentlint.findings import Finding, RelatedLocation, Severity
+from agentlint.graph import PipelineGraph
+from agentlint.ir import FanOut, FunctionFacts
+from agentlint.rule import GraphRule
+
+
+class UnsynchronisedGlobalUpdate(GraphRule):
+    """
+    ## What it does
+    Reports a read-modify-write of a module-level variable (`global total` then `total += n`, or
+    `total = total + n`) with no lock held, in a function that runs in several threads at once: handed
+    to `ThreadPoolExecutor.map`/`submit`, started as `threading.Thread(target=...)` in a loop, or run
+    with `asyncio.to_thread` inside `asyncio.gather`.
+
+    ## Why is this bad?
+    `x += n` on a global is a load, an add and a store; two threads interleave them and one update is
+    lost, silently. Agents fanned out over a thread pool that add to a shared token budget, a cost
+    counter or a "documents processed" tally under-count, so the budget check that relies on the
+    counter lets the pipeline spend past its limit.
+
+    ## Example
+    ```python
+    from concurrent.futures import ThreadPoolExecutor
+
+    from openai import OpenAI
+
+    client = OpenAI(timeout=60)
+    tokens_used = 0
+
+
+    def summarise(doc: str) -> str:
+        global tokens_used
+        reply = client.responses.create(model="gpt-4o-mini", input=doc)
+        tokens_used += reply.usage.total_tokens
+        return reply.output_text
+
+
+    def summarise_all(docs: list[str]) -> list[str]:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            return list(pool.map(summarise, docs, timeout=600))
+    ```
+
+    Use instead:
+    ```python
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from openai import OpenAI
+
+    client = OpenAI(timeout=60)
+    tokens_used = 0
+    tokens_lock = threading.Lock()
+
+
+    def summarise(doc: str) -> str:
+        global tokens_used
+        reply = client.responses.create(model="gpt-4o-mini", input=doc)
+        with tokens_lock:
+            tokens_used += reply.usage.total_tokens
+        return reply.output_text
+
+
+    def summarise_all(docs: list[str]) -> list[str]:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            return list(pool.map(summarise, docs, timeout=600))
+    ```
+
+    ## Known problems
+    Only updates made directly in the function the threads run are seen (not in helpers it calls), and
+    only through `global`; mutations of shared objects (`stats["n"] += 1`, `self.total += 1`) are not
+    covered yet. Any `with` on something named like a lock counts as holding one. Async tasks are not
+    reported: without an `await` inside the statement, asyncio does not interleave it.
+    """
+
+    code = "AGL403"
+    name = "unsynchronised-global-update"
+    summary = "global read-modify-write in a function that runs in several threads"
+    severity = Severity.WARNING
+
+    def check(self, graph: PipelineGraph) -> Iterator[Finding]:
+        fan_out: FanOut
+        seen: set[tuple[str, int, int]] = set()
+        for fan_out in graph.facts_of("fan_outs"):
+            facts: FunctionFacts | None = graph.function(fan_out.spawns) if fan_out.threads else None
+            for update in facts.global_updates if facts else ():
+                key = (update.location.path, update.location.start.row, update.location.start.column)
+                if update.locked or key in seen:
+                    continue
+                seen.add(key)
+                yield self.finding(
+                    update.location,
+                    f"`{facts.id.rsplit('.', 1)[-1]}` updates global `{update.name}` without a lock, and "  # type: ignore[union-attr]
+                    f"`{fan_out.mechanism}` runs it in several threads at once: updates get lost",
+                    related=[RelatedLocation(location=fan_out.location, message=f"`{fan_out.mechanism}` starts the threads")],
+                    fix_title=f"Hold a `threading.Lock` around the update of `{update.name}`, or return the value "
+                              "and sum it in the caller",
+                    anchor=f"{facts.id}:{update.name}",  # type: ignore[union-attr]
+                )
