@@ -79,6 +79,7 @@ class Client(BaseModel):
     has_timeout_setting: bool = True  # False for requests sessions: each call must bring its own
     exported_as: str | None = None  # ``pkg.mod.name`` when bound at module level, for other modules' calls
     methods: dict[str, bool] = {}  # request methods (attribute paths) and whether each is awaited
+    retries: float | None = None  # the client's own retries per request (the SDKs' ``max_retries``)
     # Other methods this file calls on it (``llm._get_request_payload(...)``): a client used only for
     # those may never make a request, so an implicit default is not held against it.
     other_uses: tuple[str, ...] = ()

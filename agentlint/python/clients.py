@@ -44,6 +44,9 @@ class ClientSpec:
     per_call_default: Bound | None = None  # a call without timeout ignores the client (requests sessions)
     patch: Patcher | None = None  # how attribute writes (``client.timeout = x``) change the bound
     unknown_after: frozenset[str] = frozenset()  # methods that make the bound unknown (``session.mount``)
+    # The constructor keyword for the client's own retries, and their default.
+    retries_keyword: str | None = None
+    default_retries: int = 0
     # When the default depends on the surroundings (an MCP session is unbounded only over stdio).
     default_for: Callable[[ExtractionContext, cst.Call, Scope], Bound] | None = None
 
@@ -209,8 +212,16 @@ def _client(
                         fallback=spec.default if spec.default_for is None else None)
         timeout = timeout or (spec.default_for(ctx, node, scope) if spec.default_for else spec.default)
     exported = f"{scope.dotted}.{name}" if scope.kind == "module" and not name.startswith("<") else None
+    retries: float | None = float(spec.default_retries)
+    if spec.retries_keyword is not None:
+        given = find_argument(ctx, node, scope, spec.retries_keyword)
+        if given is UNKNOWN:
+            retries = None
+        elif isinstance(given, Given):
+            value = ctx.evaluator.evaluate(given.expr, given.scope)
+            retries = float(spec.default_retries) if is_none(value) else number(value)
     return Client(id=client_id, kind=spec.kind, category=spec.call_kind, location=ctx.locate(node), timeout=timeout,
-                  has_timeout_setting=bool(spec.keywords), exported_as=exported,
+                  has_timeout_setting=bool(spec.keywords), exported_as=exported, retries=retries,
                   methods={method: spec.asynchronous(method) for method in sorted(spec.methods)})
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import libcst as cst
 
 from agentlint.ir import Bound, BoundStatus, Call, FanOut, Provenance, Retry
-from agentlint.python.bounds import Given, code, explicit, find_argument, is_none
+from agentlint.python.bounds import Given, code, explicit, find_argument, is_none, number
 from agentlint.python.collector import CallSite, argument
 from agentlint.python.context import ExtractionContext
 from agentlint.python.functions import SEMAPHORE_LIKE, SEMAPHORES
@@ -85,7 +85,23 @@ def _tenacity_stop(ctx: ExtractionContext, call: cst.Call | None, scope: Scope) 
     if status is BoundStatus.UNKNOWN:
         return Bound.unknown(f"`stop={code(found.expr)}` could not be resolved statically")
     detail = f"`stop={code(found.expr)}`" + (" never stops" if status is BoundStatus.UNBOUNDED else "")
-    return explicit(ctx, found, status, detail)
+    return explicit(ctx, found, status, detail, _attempts(ctx, found.expr, found.scope))
+
+
+def _attempts(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope) -> float | None:
+    """The most attempts a tenacity stop allows, when it counts them: ``a | b`` stops at the first
+    that fires (the smaller count), ``a & b`` needs both (the larger, and only if both count)."""
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, (cst.BitOr, cst.BitAnd)):
+        sides = [_attempts(ctx, expr.left, scope), _attempts(ctx, expr.right, scope)]
+        if isinstance(expr.operator, cst.BitOr):
+            known = [side for side in sides if side is not None]
+            return min(known) if known else None
+        return max(sides) if None not in sides else None  # type: ignore[type-var]
+    value = ctx.evaluator.evaluate(expr, scope)
+    if isinstance(value, Instance) and value.kind == "tenacity.stop_after_attempt":
+        count = argument(value.call, "max_attempt_number", 0)
+        return number(ctx.evaluator.evaluate(count, value.scope)) if count is not None else None
+    return None
 
 
 def _stop_status(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope) -> BoundStatus:
@@ -114,7 +130,8 @@ def _backoff_stop(ctx: ExtractionContext, call: cst.Call, scope: Scope) -> Bound
         if found is UNKNOWN:
             uncertain = True
         elif isinstance(found, Given) and not is_none(ctx.evaluator.evaluate(found.expr, found.scope)):
-            return explicit(ctx, found, BoundStatus.BOUNDED, f"`{keyword}={code(found.expr)}`")
+            tries = number(ctx.evaluator.evaluate(found.expr, found.scope)) if keyword == "max_tries" else None
+            return explicit(ctx, found, BoundStatus.BOUNDED, f"`{keyword}={code(found.expr)}`", tries)
     if uncertain:
         return Bound.unknown("`max_tries`/`max_time` may come from `**kwargs` that could not be resolved")
     return Bound(status=BoundStatus.UNBOUNDED, provenance=Provenance.DEFAULT,

@@ -27,6 +27,8 @@ CANONICAL = {
     "langchain_anthropic.chat_models.ChatAnthropic": "langchain_anthropic.ChatAnthropic",
 }
 
+# The SDK clients (and LangChain's chat models, which build one) retry twice by default
+# (``DEFAULT_MAX_RETRIES = 2``, shared/frameworks.md section 9).
 _SDK_DEFAULT = Bound(status=BoundStatus.BOUNDED, provenance=Provenance.DEFAULT,
                      detail="the SDK default of 600 s", value=600.0)
 _OPENAI_METHODS = frozenset({
@@ -44,6 +46,7 @@ def _sdk(kind: str, methods: frozenset[str], asynchronous: bool) -> ClientSpec:
     return ClientSpec(
         kind=kind, call_kind=CallKind.LLM, methods=methods, asynchronous=always if asynchronous else never,
         default=_SDK_DEFAULT, classify=httpx_timeout, derivers=frozenset({"with_options", "copy"}),
+        retries_keyword="max_retries", default_retries=2,
     )
 
 
@@ -54,6 +57,7 @@ def _chat_model(kind: str, keywords: tuple[str, ...], label: str) -> ClientSpec:
         default=Bound(status=BoundStatus.UNBOUNDED, provenance=Provenance.DEFAULT,
                       detail=f"`{label}` has no timeout by default (it passes `timeout=None` to the SDK)"),
         classify=httpx_timeout, keywords=keywords, derivers=_RUNNABLE_DERIVERS, call_keyword=None,
+        retries_keyword="max_retries", default_retries=2,  # ``None`` means the SDK's 2
     )
 
 
