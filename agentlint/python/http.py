@@ -10,8 +10,6 @@ total (also when given ``None``), while a per-request ``timeout=None`` or a ``Cl
 
 from __future__ import annotations
 
-import re
-
 import libcst as cst
 
 from agentlint.ir import Bound, BoundStatus, CallKind, Provenance
@@ -175,15 +173,10 @@ CATALOG = Catalog(
 )
 
 
-_TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
-
-
 def socket_default_timeout(ctx: ExtractionContext) -> cst.Call | None:
-    """``socket.setdefaulttimeout(N)`` with a number ``N``, outside test code: a process-wide default
-    that bounds ``urlopen``. A value passed through (a helper that sets and restores it) or a test
-    helper's call says nothing about how the application runs."""
-    if _TEST_PATH.search(ctx.path):
-        return None
+    """``socket.setdefaulttimeout(N)`` with a number ``N``: a process-wide default that bounds
+    ``urlopen``. A value passed through (a helper that sets and restores it) says nothing about how
+    the application runs."""
     for site in ctx.facts.calls:
         if ctx.evaluator.qualified_name(site.node.func, site.scope) == "socket.setdefaulttimeout":
             limit = argument(site.node, "timeout", 0)

@@ -1,10 +1,12 @@
+import re
 from collections.abc import Iterator
 
 from agentlint.findings import Severity
 from agentlint.graph import PipelineGraph
-from agentlint.ir import Call, CallKind, Client
+from agentlint.ir import Call, CallKind, Client, Provenance
 from agentlint.rules.timeouts._unbounded import TimeoutRule, unbounded_calls
 
+_TEST_PATH = re.compile(r"(^|/)(tests?|testing)(/|$)|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
 _FIX = {
     "requests": "Pass `timeout=` with a finite value, e.g. `timeout=(3.05, 30)`",
     "urllib": "Pass `timeout=` with a finite number of seconds",
@@ -55,8 +57,9 @@ class HttpCallWithoutTimeout(TimeoutRule):
     with a mounted transport adapter or a patched method is assumed to be bounded. An async request is
     bounded by an enclosing `asyncio.timeout`, `asyncio.wait_for`, `anyio.fail_after` or
     `async_timeout.timeout`; a synchronous call is not, since those cannot interrupt it. If the project
-    calls `socket.setdefaulttimeout(N)` with a number anywhere outside its tests, `requests` and
-    `urlopen` calls without `timeout` are not reported. aiohttp 4.0 gives `ClientTimeout()` a 300 s total; the rule follows aiohttp 3.x.
+    calls `socket.setdefaulttimeout(N)` with a number, `requests` and `urlopen` calls without `timeout`
+    are not reported: anywhere when application code sets it, in test files when test code does (a
+    test harness). aiohttp 4.0 gives `ClientTimeout()` a 300 s total; the rule follows aiohttp 3.x.
     """
 
     code = "AGL101"
@@ -73,4 +76,13 @@ class HttpCallWithoutTimeout(TimeoutRule):
         return _FIX[call.target.split(".")[0]]
 
     def unbounded_calls(self, graph: PipelineGraph) -> Iterator[Call]:
-        return unbounded_calls(graph, CallKind.HTTP, socket_default=bool(graph.socket_default_timeouts))
+        """A socket default set by application code bounds every call; one set by test code (a test
+        harness) bounds the tests only."""
+        setters = graph.socket_default_timeouts
+        everywhere = any(not _TEST_PATH.search(where.path) for where in setters)
+        in_tests = bool(setters)
+        for call in unbounded_calls(graph, CallKind.HTTP):
+            defaulted = call.timeout.provenance is Provenance.DEFAULT
+            if defaulted and (everywhere or (in_tests and _TEST_PATH.search(call.location.path))):
+                continue
+            yield call
