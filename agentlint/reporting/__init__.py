@@ -28,7 +28,6 @@ class ReportContext:
     rules: Sequence[type[Rule]]
     lines: dict[str, list[str]] = field(default_factory=dict)
     version: str = ""
-    show_statistics: bool = False
 
     def display_path(self, path: str) -> str:
         absolute = self.root / path

@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from agentlint.findings import Finding, Severity
 from agentlint.graph import PipelineGraph
 from agentlint.ir import BoundStatus, FanOut
-from agentlint.rule import GraphRule
+from agentlint.rule import GraphRule, Precision
 
 
 class UnboundedGather(GraphRule):
@@ -70,6 +70,7 @@ class UnboundedGather(GraphRule):
     name = "unbounded-gather"
     summary = "concurrent model or HTTP calls over data with no concurrency cap"
     severity = Severity.WARNING
+    precision = Precision.MEDIUM  # heuristics decide what counts as a bound; see Known problems
 
     def check(self, graph: PipelineGraph) -> Iterator[Finding]:
         fan_out: FanOut

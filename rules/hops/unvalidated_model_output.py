@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from agentlint.findings import Finding, RelatedLocation, Severity
 from agentlint.graph import PipelineGraph
 from agentlint.ir import FunctionFacts, Graph, ParsedOutput
-from agentlint.rule import GraphRule
+from agentlint.rule import GraphRule, Precision
 
 
 class UnvalidatedModelOutput(GraphRule):
@@ -68,6 +68,7 @@ class UnvalidatedModelOutput(GraphRule):
     name = "unvalidated-model-output"
     summary = "model output parsed into data without a schema check"
     severity = Severity.WARNING
+    precision = Precision.MEDIUM  # heuristics decide what counts as a bound; see Known problems
 
     def check(self, graph: PipelineGraph) -> Iterator[Finding]:
         for facts in _all_functions(graph):

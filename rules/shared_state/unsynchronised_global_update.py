@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from agentlint.findings import Finding, RelatedLocation, Severity
 from agentlint.graph import PipelineGraph
 from agentlint.ir import FanOut, FunctionFacts
-from agentlint.rule import GraphRule
+from agentlint.rule import GraphRule, Precision
 
 
 class UnsynchronisedGlobalUpdate(GraphRule):
@@ -78,6 +78,7 @@ class UnsynchronisedGlobalUpdate(GraphRule):
     name = "unsynchronised-global-update"
     summary = "global read-modify-write in a function that runs in several threads"
     severity = Severity.WARNING
+    precision = Precision.MEDIUM  # heuristics decide what counts as a bound; see Known problems
 
     def check(self, graph: PipelineGraph) -> Iterator[Finding]:
         fan_out: FanOut

@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from agentlint.findings import Finding, Severity
 from agentlint.graph import PipelineGraph
 from agentlint.ir import Loop
-from agentlint.rule import GraphRule
+from agentlint.rule import GraphRule, Precision
 
 
 class ModelDecidedLoop(GraphRule):
@@ -65,6 +65,7 @@ class ModelDecidedLoop(GraphRule):
     name = "model-decided-loop"
     summary = "while loop around model calls that only the model's output can end"
     severity = Severity.WARNING
+    precision = Precision.MEDIUM  # heuristics decide what counts as a bound; see Known problems
 
     def check(self, graph: PipelineGraph) -> Iterator[Finding]:
         loop: Loop

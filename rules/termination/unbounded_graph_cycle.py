@@ -5,7 +5,7 @@ import networkx as nx
 from agentlint.findings import Finding, RelatedLocation, Severity
 from agentlint.graph import END, PipelineGraph
 from agentlint.ir import BoundStatus, Graph, Provenance
-from agentlint.rule import GraphRule
+from agentlint.rule import GraphRule, Precision
 
 LANGGRAPH_DEFAULT_RECURSION_LIMIT = 10007
 
@@ -92,6 +92,7 @@ class UnboundedGraphCycle(GraphRule):
     name = "unbounded-graph-cycle"
     summary = "graph loop that only the model can end, run without a recursion limit"
     severity = Severity.WARNING
+    precision = Precision.MEDIUM  # heuristics decide what counts as a bound; see Known problems
 
     def check(self, graph: PipelineGraph) -> Iterator[Finding]:
         for pipeline in graph.graphs:
