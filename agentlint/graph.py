@@ -70,18 +70,15 @@ class PipelineGraph:
         self._exported_clients = {client.exported_as: client for client in self.clients if client.exported_as}
         self._foreign_calls = [call for fragment in self.fragments for foreign in fragment.foreign_calls
                                for call in [self._resolve_foreign(foreign)] if call is not None]
+        client_paths = {client.id: client.location.path for client in self._exported_clients.values()}
         for call in self._foreign_calls:
-            self._relate(call, self._exported_clients_by_id[call.client].location.path if call.client else "")
+            self._relate(call, client_paths.get(call.client or "", ""))
 
     def _relate(self, call: Call, client_path: str) -> None:
         node = ("call", call.location.path, call.id, call.location.start.row, call.location.start.column)
         self.relations.add_node(node, fact=call)
         if call.client is not None:
             self.relations.add_edge(node, ("client", client_path, call.client), relation="via")
-
-    @property
-    def _exported_clients_by_id(self) -> dict[str, Client]:
-        return {client.id: client for client in self._exported_clients.values()}
 
     def foreign_client(self, path: str) -> tuple[Client, str] | None:
         """The client another module exports that ``path`` (``app.models.llm.invoke``) calls, and the
