@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from agentlint import __version__, api, registry, sources, views
+from agentlint import __version__, api, baseline, registry, sources, views
 from agentlint.views import dot as views_dot
 from agentlint.views import mermaid as views_mermaid
 from agentlint.config import ConfigError, Settings, find_config, load_settings, project_root
@@ -70,6 +70,10 @@ def _existing_paths(ctx: click.Context, param: click.Parameter, paths: tuple[Pat
               help="Use this config file instead of discovering one.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary line.")
 @click.option("--no-cache", is_flag=True, help="Analyse every file afresh; do not read or write the cache.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Report only findings that are not in this baseline file.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Record the current findings in this file and exit 0.")
 def check(
     paths: tuple[Path, ...],
     output_format: str | None,
@@ -85,6 +89,8 @@ def check(
     config_file: Path | None,
     quiet: bool,
     no_cache: bool,
+    baseline_file: Path | None,
+    write_baseline: Path | None,
 ) -> None:
     """Check PATHS (default: the current directory) for pipeline failure patterns."""
     cwd = Path.cwd().resolve()
@@ -122,10 +128,20 @@ def check(
         lines=_source_lines(result.findings, root, overrides),
         version=__version__,
     )
+    findings = result.findings
+    if write_baseline is not None:
+        baseline.write(write_baseline, findings, context)
+        click.echo(f"agentlint: recorded {len(findings)} finding(s) in {write_baseline}", err=True)
+        sys.exit(EXIT_CLEAN)
+    if baseline_file is not None:
+        try:
+            findings = baseline.new_findings(findings, context, baseline.load(baseline_file))
+        except baseline.BaselineError as error:
+            _fail(str(error))
     if statistics:
-        text = render_statistics(result.findings)
+        text = render_statistics(findings)
     else:
-        text = FORMATS[output_format or settings.output_format](result.findings, context)
+        text = FORMATS[output_format or settings.output_format](findings, context)
         if quiet and (output_format or settings.output_format) == "full":
             # Only the final summary line: a finding's own line may start with "Found " (its path).
             text = re.sub(r"(?:Found \d+ findings?\.|All checks passed!)\n\Z", "", text)
@@ -135,7 +151,7 @@ def check(
     threshold = Severity(fail_on) if fail_on else settings.fail_on
     if result.internal_errors:
         sys.exit(EXIT_ERROR)
-    failing = any(finding.severity.rank >= threshold.rank for finding in result.findings)
+    failing = any(finding.severity.rank >= threshold.rank for finding in findings)
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
 
 
