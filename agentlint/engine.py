@@ -73,15 +73,17 @@ def analyse(path: Path, relative: str, override: str | None = None, cache: Cache
     if kind is None:
         return outcome
     key = None
+    content: bytes | None = None
     if cache is not None and override is None:
         raw = sources.read_bytes(path)
         if isinstance(raw, bytes):
+            content = raw
             key = cache.key(relative, module_name(path) if kind == "python" else "", raw)
             cached = cache.get(key)
             if isinstance(cached, FileOutcome):
                 return cached
     try:
-        _analyse(outcome, path, kind, override)
+        _analyse(outcome, path, kind, override, content)
     except Exception:  # an agentlint bug on this file; the run goes on and exits 2
         outcome.internal_error = f"{relative}: {traceback.format_exc(limit=-3).strip().splitlines()[-1]}"
     if key is not None and cache is not None and outcome.internal_error is None:
@@ -89,11 +91,12 @@ def analyse(path: Path, relative: str, override: str | None = None, cache: Cache
     return outcome
 
 
-def _analyse(outcome: FileOutcome, path: Path, kind: str, override: str | None) -> None:
+def _analyse(outcome: FileOutcome, path: Path, kind: str, override: str | None, content: bytes | None) -> None:
+    """``content`` is the file's bytes when the caller already read them (to key the cache)."""
     if override is not None:
         text = sources.SourceText(override, sources.split_lines(override))
     else:
-        raw = sources.read_bytes(path)
+        raw = content if content is not None else sources.read_bytes(path)
         decoded = raw if isinstance(raw, sources.ReadProblem) else sources.decode(raw, python=kind == "python")
         if isinstance(decoded, sources.ReadProblem) and not isinstance(raw, sources.ReadProblem) and kind != "python" \
                 and not data.claims(outcome.path, raw.decode("utf-8", errors="replace")):
