@@ -224,6 +224,8 @@ class FunctionFacts(BaseModel):
     raw_text_keys: tuple[str, ...] = ()  # state keys it returns holding a model's raw text
     raw_text_foreign: tuple[tuple[str, str], ...] = ()  # (key, callee path) when the model is imported
     global_updates: tuple[GlobalUpdate, ...] = ()
+    # Async read-modify-writes of module-level state across an ``await`` (``name`` is the target).
+    awaited_updates: tuple[GlobalUpdate, ...] = ()
 
 
 class GraphNode(BaseModel):

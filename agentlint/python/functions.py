@@ -8,7 +8,7 @@ import re
 import libcst as cst
 
 from agentlint.ir import Call, CallKind, FunctionFacts, GlobalUpdate, Writes
-from agentlint.python import langgraph, outputs, processes
+from agentlint.python import langgraph, outputs, processes, shared_updates
 from agentlint.python.context import ExtractionContext
 from agentlint.python.scopes import Scope
 from agentlint.python.values import Instance
@@ -57,6 +57,7 @@ def facts(ctx: ExtractionContext, calls: list[Call], graph_aware: bool) -> list[
             raw_text_keys=tuple(key for key, source in raw if isinstance(source, Call)),
             raw_text_foreign=tuple((key, source) for key, source in raw if isinstance(source, str)),
             global_updates=tuple(updates.get(id(scope), ())),
+            awaited_updates=tuple(shared_updates.read_modify_writes(ctx, scope)),
         ))
     return found
 

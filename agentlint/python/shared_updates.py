@@ -1,0 +1,114 @@
+"""Read-modify-write of shared state across an ``await``: an async function reads a module-level
+dict entry or object attribute into a local, awaits, then writes back a value computed from that
+local. Two copies of the coroutine running concurrently interleave at the ``await`` and one update is
+lost. Recognised in source order within one function; a block under ``async with <lock>`` is safe."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from agentlint.ir import GlobalUpdate
+from agentlint.python.collector import LOCK_LIKE
+from agentlint.python.context import ExtractionContext
+from agentlint.python.scopes import Scope
+
+
+def read_modify_writes(ctx: ExtractionContext, scope: Scope) -> list[GlobalUpdate]:
+    node = scope.node
+    if not isinstance(node, cst.FunctionDef) or node.asynchronous is None:
+        return []
+    module_names = {name for name, bindings in ctx.facts.module.bindings.items()
+                    if any(binding.kind == "assign" for binding in bindings)}
+    tracker = _Tracker(module_names - set(scope.bindings))
+    node.body.visit(tracker)
+    return [GlobalUpdate(name=target, location=ctx.locate(write), locked=False) for target, write in tracker.races]
+
+
+def _shared_target(expr: cst.BaseExpression, shared: set[str]) -> str | None:
+    """``STATE["n"]``, ``STATE.get("n")`` or ``STATS.total`` on a module-level name, as text."""
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "get" \
+            and isinstance(expr.func.value, cst.Name) and expr.func.value.value in shared \
+            and expr.args and isinstance(expr.args[0].value, cst.SimpleString):
+        return f"{expr.func.value.value}[{expr.args[0].value.value}]"
+    if isinstance(expr, cst.Subscript) and isinstance(expr.value, cst.Name) and expr.value.value in shared \
+            and len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index) \
+            and isinstance(expr.slice[0].slice.value, cst.SimpleString):
+        return f"{expr.value.value}[{expr.slice[0].slice.value.value}]"
+    if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and expr.value.value in shared:
+        return f"{expr.value.value}.{expr.attr.value}"
+    return None
+
+
+class _Tracker(cst.CSTVisitor):
+    def __init__(self, shared: set[str]) -> None:
+        self.shared = shared
+        self.reads: dict[str, tuple[str, int]] = {}  # local -> (shared target, awaits seen when read)
+        self.awaits = 0
+        self.locks = 0
+        self.races: list[tuple[str, cst.CSTNode]] = []
+
+    def visit_With(self, node: cst.With) -> None:
+        if any(LOCK_LIKE.search(cst.Module(body=[]).code_for_node(item.item)) for item in node.items):
+            self.locks += 1
+
+    def leave_With(self, original_node: cst.With) -> None:
+        if any(LOCK_LIKE.search(cst.Module(body=[]).code_for_node(item.item)) for item in original_node.items):
+            self.locks -= 1
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Await(self, node: cst.Await) -> None:
+        self.awaits += 1
+
+    def leave_Assign(self, original_node: cst.Assign) -> None:
+        if self.locks:
+            return
+        for target in original_node.targets:
+            if isinstance(target.target, cst.Name):
+                source = _unwrap(original_node.value)
+                shared = _shared_target(source, self.shared)
+                if shared is not None:
+                    self.reads[target.target.value] = (shared, self.awaits)
+                continue
+            written = _shared_target(target.target, self.shared)
+            if written is None:
+                continue
+            for local, (read, awaits_then) in self.reads.items():
+                if read == written and self.awaits > awaits_then and _mentions(original_node.value, local):
+                    self.races.append((written, original_node))
+
+
+    def leave_AugAssign(self, original_node: cst.AugAssign) -> None:
+        """``STATE["n"] += await f()`` loads the old value before the ``await`` runs."""
+        written = _shared_target(original_node.target, self.shared)
+        if written is not None and not self.locks and _awaits(original_node.value):
+            self.races.append((written, original_node))
+
+
+def _awaits(expr: cst.BaseExpression) -> bool:
+    found = False
+
+    class _Finder(cst.CSTVisitor):
+        def visit_Await(self, node: cst.Await) -> None:
+            nonlocal found
+            found = True
+
+    expr.visit(_Finder())
+    return found
+
+
+def _unwrap(expr: cst.BaseExpression) -> cst.BaseExpression:
+    return expr.expression if isinstance(expr, cst.Await) else expr
+
+
+def _mentions(expr: cst.BaseExpression, name: str) -> bool:
+    found = False
+
+    class _Finder(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            nonlocal found
+            found |= node.value == name
+
+    expr.visit(_Finder())
+    return found

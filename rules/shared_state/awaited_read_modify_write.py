@@ -1,0 +1,93 @@
+from collections.abc import Iterator
+
+from agentlint.findings import Finding, RelatedLocation, Severity
+from agentlint.graph import PipelineGraph
+from agentlint.ir import FanOut, FunctionFacts
+from agentlint.rule import GraphRule, Precision
+
+
+class AwaitedReadModifyWrite(GraphRule):
+    """
+    ## What it does
+    Reports an async function, run several times at once (`asyncio.gather` over a comprehension,
+    `create_task`/`TaskGroup.create_task` in a loop), that reads a module-level dict entry or object
+    attribute, awaits, and then writes back a value computed from what it read (`n = STATE["done"]`,
+    `await ...`, `STATE["done"] = n + 1`), or does `STATE["spent"] += await cost(...)`.
+
+    ## Why is this bad?
+    asyncio switches tasks at every `await`. Two agents that read the shared counter, memory or
+    budget before either writes it both write back their own version, and one agent's update is lost
+    without an error: the token budget under-counts, the shared notes lose an entry.
+
+    ## Example
+    ```python
+    import asyncio
+
+    from openai import AsyncOpenAI
+
+    client = AsyncOpenAI(timeout=60)
+    usage = {"tokens": 0}
+
+
+    async def summarise(doc: str) -> str:
+        spent = usage["tokens"]
+        reply = await client.responses.create(model="gpt-4o-mini", input=doc)
+        usage["tokens"] = spent + reply.usage.total_tokens
+        return reply.output_text
+
+
+    async def summarise_all(docs: list[str]) -> list[str]:
+        return await asyncio.gather(*(summarise(doc) for doc in docs[:20]))
+    ```
+
+    Use instead:
+    ```python
+    import asyncio
+
+    from openai import AsyncOpenAI
+
+    client = AsyncOpenAI(timeout=60)
+    usage = {"tokens": 0}
+
+
+    async def summarise(doc: str) -> str:
+        reply = await client.responses.create(model="gpt-4o-mini", input=doc)
+        usage["tokens"] += reply.usage.total_tokens
+        return reply.output_text
+
+
+    async def summarise_all(docs: list[str]) -> list[str]:
+        return await asyncio.gather(*(summarise(doc) for doc in docs[:20]))
+    ```
+
+    ## Known problems
+    Only module-level names are treated as shared, only in the function the tasks run (not in helpers
+    it awaits), and only reads into a local followed by a write of the same key in source order. An
+    `async with` on anything named like a lock counts as protection. Shared stores with their own API
+    (`await store.get(...)` then `await store.put(...)`) are not covered yet.
+    """
+
+    code = "AGL404"
+    name = "awaited-read-modify-write"
+    summary = "shared state read, awaited over, then overwritten by concurrent tasks"
+    severity = Severity.WARNING
+    precision = Precision.MEDIUM  # source order within one function stands in for control flow
+
+    def check(self, graph: PipelineGraph) -> Iterator[Finding]:
+        fan_out: FanOut
+        seen: set[tuple[str, int]] = set()
+        for fan_out in graph.facts_of("fan_outs"):
+            facts: FunctionFacts | None = None if fan_out.threads else graph.function(fan_out.spawns)
+            for update in facts.awaited_updates if facts else ():
+                key = (update.location.path, update.location.start.row)
+                if key in seen:
+                    continue
+                seen.add(key)
+                yield self.finding(
+                    update.location,
+                    f"`{facts.id.rsplit('.', 1)[-1]}` writes `{update.name}` back after an `await` with a value "  # type: ignore[union-attr]
+                    f"read before it, and `{fan_out.mechanism}` runs several copies at once: updates get lost",
+                    related=[RelatedLocation(location=fan_out.location, message=f"`{fan_out.mechanism}` runs the copies")],
+                    fix_title="Update in one statement with no `await` in between, or hold an `asyncio.Lock`",
+                    anchor=f"{facts.id}:{update.name}",  # type: ignore[union-attr]
+                )
