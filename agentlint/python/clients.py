@@ -131,12 +131,25 @@ def _foreign_call(ctx: ExtractionContext, site: CallSite) -> ForeignCall | None:
 
 def _function_call(ctx: ExtractionContext, site: CallSite, catalog: Catalog) -> Call | None:
     target = ctx.evaluator.qualified_name(site.node.func, site.scope)
+    partial = _partial(ctx, site) if target is None else None
+    if partial is not None:
+        target = ctx.evaluator.qualified_name(partial.call.args[0].value, partial.scope)
     spec = catalog.functions.get(target or "")
     if spec is None:
         return None
-    bound = _read(ctx, site.node, site.scope, ("timeout",), spec.position, spec.classify,
-                  fallback=spec.default) or spec.default
-    return _call(ctx, site, spec.target, spec.call_kind, bound)
+    bound = _read(ctx, site.node, site.scope, ("timeout",), spec.position, spec.classify, fallback=spec.default)
+    if bound is None and partial is not None:
+        # ``fetch = functools.partial(requests.get, timeout=10)``: the partial's keywords count too.
+        bound = _read(ctx, partial.call, partial.scope, ("timeout",), None, spec.classify, fallback=spec.default)
+    return _call(ctx, site, spec.target, spec.call_kind, bound or spec.default)
+
+
+def _partial(ctx: ExtractionContext, site: CallSite) -> Instance | None:
+    value = ctx.evaluator.evaluate(site.node.func, site.scope)
+    if isinstance(value, Instance) and value.kind == "functools.partial" and value.call.args \
+            and value.call.args[0].keyword is None and not value.call.args[0].star:
+        return value
+    return None
 
 
 def _method_call(

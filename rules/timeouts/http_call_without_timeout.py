@@ -51,7 +51,8 @@ class HttpCallWithoutTimeout(TimeoutRule):
 
     ## Known problems
     Values are resolved statically: literals, module constants (also imported from another module of
-    the project, such as a settings module), `**kwargs` dict literals, and clients constructed in the
+    the project, such as a settings module), `**kwargs` dict literals, `functools.partial` keywords,
+    and clients constructed in the
     same scope, at module level, as `self.x` in the same class, or at module level in another module. A timeout agentlint
     cannot resolve (a parameter, an attribute of another object) is assumed to be set, and a session
     with a mounted transport adapter or a patched method is assumed to be bounded. An async request is
