@@ -52,15 +52,15 @@ class HttpCallWithoutTimeout(TimeoutRule):
     ## Known problems
     Values are resolved statically: literals, module constants (also imported from another module of
     the project, such as a settings module), `**kwargs` dict literals, `functools.partial` keywords,
-    and clients constructed in the
-    same scope, at module level, as `self.x` in the same class, or at module level in another module. A timeout agentlint
-    cannot resolve (a parameter, an attribute of another object) is assumed to be set, and a session
-    with a mounted transport adapter or a patched method is assumed to be bounded. An async request is
-    bounded by an enclosing `asyncio.timeout`, `asyncio.wait_for`, `anyio.fail_after` or
-    `async_timeout.timeout`; a synchronous call is not, since those cannot interrupt it. If the project
-    calls `socket.setdefaulttimeout(N)` with a number, `requests` and `urlopen` calls without `timeout`
-    are not reported: anywhere when application code sets it, in test files when test code does (a
-    test harness). aiohttp 4.0 gives `ClientTimeout()` a 300 s total; the rule follows aiohttp 3.x.
+    and clients constructed in the same scope, at module level (in this or another module), or as
+    `self.x` in the same class. A timeout agentlint cannot resolve (a parameter, an attribute of
+    another object) is assumed to be set, and a session with a mounted transport adapter or a patched
+    method is assumed to be bounded. An async request is bounded by an enclosing `asyncio.timeout`,
+    `asyncio.wait_for`, `anyio.fail_after` or `async_timeout.timeout`; a synchronous call is not, since
+    those cannot interrupt it. If the project calls `socket.setdefaulttimeout(N)` with a number,
+    `requests` and `urlopen` calls without `timeout` are not reported: anywhere when application code
+    sets it, in test files when test code does (a test harness). aiohttp 4.0 gives `ClientTimeout()` a
+    300 s total; the rule follows aiohttp 3.x.
     """
 
     code = "AGL101"
