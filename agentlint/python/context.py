@@ -15,6 +15,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from agentlint.findings import Location
+from agentlint.sources import split_lines
 from agentlint.python.collector import ModuleFacts
 from agentlint.python.scopes import Scope
 from agentlint.python.values import Evaluator
@@ -22,13 +23,20 @@ from agentlint.python.values import Evaluator
 
 class ExtractionContext:
     def __init__(
-        self, path: str, module: cst.Module, facts: ModuleFacts, evaluator: Evaluator, tree: ast.Module | None = None
+        self,
+        path: str,
+        module: cst.Module,
+        facts: ModuleFacts,
+        evaluator: Evaluator,
+        tree: ast.Module | None = None,
+        lines: list[str] | None = None,
     ) -> None:
         self.path = path
         self.facts = facts
         self.evaluator = evaluator
         self._module = module
         self._tree = tree
+        self._lines = lines  # the source's lines as the ast tree counts them, to convert its columns
         self._positions: Mapping[cst.CSTNode, CodeRange] | None = None
         self._definitions: dict[int, Location] | None = None
         self._quick: dict[int, Location] | None = None
@@ -57,7 +65,7 @@ class ExtractionContext:
         scopes = [scope for scope in self.facts.definitions if isinstance(scope.node, (cst.FunctionDef, cst.ClassDef))]
         if len(found) != len(scopes) or any(a.name != s.node.name.value for a, s in zip(found, scopes)):  # type: ignore[union-attr]
             return {}
-        lines = self._module.code.splitlines()
+        lines = self._source_lines()
         located = {}
         for definition, scope in zip(found, scopes):
             line = lines[definition.lineno - 1] if definition.lineno <= len(lines) else ""
@@ -82,7 +90,7 @@ class ExtractionContext:
         ours = [site.node for site in self.facts.calls]
         if len(theirs) != len(ours) or any(_callee(a) != _callee_cst(c) for a, c in zip(theirs, ours)):
             return {}
-        lines = self._module.code.splitlines()
+        lines = self._source_lines()
         located: dict[int, Location] = {}
         for ast_call, cst_call in zip(theirs, ours):
             located[id(cst_call)] = self._span(lines, ast_call)
@@ -103,6 +111,10 @@ class ExtractionContext:
                 elif arg.star == "*":
                     next(positional, None)
         return located
+
+    def _source_lines(self) -> list[str]:
+        """The caller's lines when given (regenerating the code from the tree is a full codegen pass)."""
+        return self._lines if self._lines is not None else split_lines(self._module.code)
 
     def _span(self, lines: list[str], node: ast.AST) -> Location:
         """ast columns are UTF-8 byte offsets; findings use 1-based character columns."""

@@ -20,6 +20,7 @@ from agentlint.python.collector import Collector, ModuleFacts
 from agentlint.python.context import ExtractionContext
 from agentlint.python.scopes import Scope
 from agentlint.python.values import Evaluator
+from agentlint.sources import split_lines
 
 UNDERSTOOD_MODULES = (*http.MODULES, *llm.MODULES, *mcp.MODULES, *langgraph.MODULES, *concurrency.MODULES,
                       *crewai.MODULES, *processes.MODULES)
@@ -90,7 +91,7 @@ def extract_python(path: str, text: str, module: str | None = None) -> Fragment:
             langgraph.DICT_CONSTRUCTORS,
             _factories(facts),
         )
-        ctx = ExtractionContext(path, tree, facts, evaluator, python_ast)
+        ctx = ExtractionContext(path, tree, facts, evaluator, python_ast, split_lines(text))
         found_clients, calls, foreign = clients.extract(ctx, _CLIENTS)
         socket_default = http.socket_default_timeout(ctx)
         graph_aware = bool(_GRAPH_HINT.search(text))
