@@ -22,14 +22,15 @@ def check(
     root: Path | None = None,
     enabled: Sequence[type[Rule]] | None = None,
     force_exclude: bool = False,
-    stdin: tuple[Path, str] | None = None,
+    stdin: tuple[Path, str | bytes] | None = None,
     project_context: bool = False,
     cache: bool = False,
 ) -> RunResult:
     """Lint ``paths``. Without ``settings`` the closest config file is used; without ``root`` the
     project root is derived as the CLI derives it; without ``enabled`` the configured selection runs.
     ``stdin`` is (path, source) to lint in place of that file's content on disk; it may name a file
-    that does not exist yet.
+    that does not exist yet. Source given as bytes is decoded as the file would be (coding cookie,
+    BOM, undecodable bytes reported as AGL002).
 
     With ``project_context``, when only files are named (what pre-commit and editors pass), the whole
     project under ``root`` is analysed so that facts from other modules count, and only findings that
@@ -48,7 +49,8 @@ def check(
             return run([], settings, enabled)
         named, overrides = [file], {file.relative: stdin[1]}
     else:
-        named, overrides = list(discover(list(paths), settings, root, force_exclude=force_exclude)), {}
+        named = list(discover(list(paths), settings, root, force_exclude=force_exclude))
+        overrides: dict[str, str | bytes] = {}
     only_files = stdin is not None or all(not Path(path).is_dir() for path in paths)
     if not (project_context and only_files and named):
         return run(named, settings, enabled, overrides, cache=store)

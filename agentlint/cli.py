@@ -117,7 +117,7 @@ def check(
     except (ConfigError, registry.SelectorError) as error:
         _fail(str(error))
 
-    stdin = (stdin_filename, sys.stdin.buffer.read().decode("utf-8", errors="replace")) if stdin_filename else None
+    stdin = (stdin_filename, sys.stdin.buffer.read()) if stdin_filename else None
     result = api.check(list(paths) or [Path(".")], settings=settings, root=root, enabled=enabled,
                        force_exclude=force_exclude, stdin=stdin, project_context=True, cache=not no_cache)
     overrides = {relative_to_root(stdin[0], root): stdin[1]} if stdin else {}
@@ -169,15 +169,12 @@ def _validate_options(settings: Settings, rules: tuple, config_path: Path | None
             raise ConfigError(f"{config_path}: [tool.agentlint.options.{name}] `{key}`: {first['msg']}") from None
 
 
-def _source_lines(findings: list[Finding], root: Path, overrides: dict[str, str]) -> dict[str, list[str]]:
+def _source_lines(findings: list[Finding], root: Path, overrides: dict[str, bytes]) -> dict[str, list[str]]:
     """Decoded lines of the files that have findings, for snippets and fingerprints; read again here
     rather than shipped back from the workers, since most files have no finding."""
     lines: dict[str, list[str]] = {}
     for path in {finding.location.path for finding in findings}:
-        if path in overrides:
-            lines[path] = sources.split_lines(overrides[path])
-            continue
-        raw = sources.read_bytes(root / path)
+        raw = overrides[path] if path in overrides else sources.read_bytes(root / path)
         decoded = raw if isinstance(raw, sources.ReadProblem) else sources.decode(raw, python=path.endswith(".py"))
         if isinstance(decoded, sources.SourceText):
             lines[path] = decoded.lines

@@ -65,8 +65,9 @@ def file_kind(path: str) -> str | None:
     return "python" if suffix == ".py" else data.DATA_SUFFIXES.get(suffix)
 
 
-def analyse(path: Path, relative: str, override: str | None = None, cache: Cache | None = None) -> FileOutcome:
-    """Read, decode, parse and extract one file. ``override`` is source given on stdin for ``path``;
+def analyse(path: Path, relative: str, override: str | bytes | None = None, cache: Cache | None = None) -> FileOutcome:
+    """Read, decode, parse and extract one file. ``override`` is source given on stdin for ``path``
+    (bytes are decoded as the file would be, honouring a coding cookie);
     a ``cache`` answers for files whose bytes it has seen."""
     outcome = FileOutcome(relative)
     kind = file_kind(relative)
@@ -91,9 +92,13 @@ def analyse(path: Path, relative: str, override: str | None = None, cache: Cache
     return outcome
 
 
-def _analyse(outcome: FileOutcome, path: Path, kind: str, override: str | None, content: bytes | None) -> None:
+def _analyse(
+    outcome: FileOutcome, path: Path, kind: str, override: str | bytes | None, content: bytes | None
+) -> None:
     """``content`` is the file's bytes when the caller already read them (to key the cache)."""
-    if override is not None:
+    if isinstance(override, bytes):
+        content = override
+    if isinstance(override, str):
         text = sources.SourceText(override, sources.split_lines(override))
     else:
         raw = content if content is not None else sources.read_bytes(path)
@@ -134,7 +139,9 @@ def _analyse_job(job: tuple[Path, str, Cache | None]) -> FileOutcome:
     return analyse(path, relative, None, cache)
 
 
-def analyse_all(files: Sequence[DiscoveredFile], overrides: dict[str, str], cache: Cache | None = None) -> list[FileOutcome]:
+def analyse_all(
+    files: Sequence[DiscoveredFile], overrides: dict[str, str | bytes], cache: Cache | None = None
+) -> list[FileOutcome]:
     jobs = [(file.path, file.relative, cache) for file in files if file.relative not in overrides]
     outcomes = [analyse(file.path, file.relative, overrides[file.relative]) for file in files if file.relative in overrides]
     workers = min(os.cpu_count() or 1, 8)
@@ -150,7 +157,7 @@ def run(
     files: Sequence[DiscoveredFile],
     settings: Settings,
     enabled: Sequence[type[Rule]],
-    overrides: dict[str, str] | None = None,
+    overrides: dict[str, str | bytes] | None = None,
     *,
     focus: set[str] | None = None,
     cache: Cache | None = None,
