@@ -71,7 +71,9 @@ class _GitIgnores:
 
     def ignored(self, path: Path, is_dir: bool, root: Path) -> bool:
         """The closest ``.gitignore`` with a matching pattern decides, as with git, so a nested
-        ``!keep.py`` re-includes a file a parent ``.gitignore`` ignores."""
+        ``!keep.py`` re-includes a file a parent ``.gitignore`` ignores. Files up to the repository's
+        top count, also above the project root (a project config in a monorepo's subfolder)."""
+        top = _repository_top(root)
         for directory in (path.parent, *path.parent.parents):
             spec = self._spec(directory)
             if spec is not None:
@@ -79,9 +81,17 @@ class _GitIgnores:
                 decision = spec.check_file(relative).include
                 if decision is not None:
                     return decision
-            if directory == root or directory.parent == directory:
+            if directory == top or directory.parent == directory:
                 break
         return False
+
+
+@functools.lru_cache(maxsize=64)
+def _repository_top(root: Path) -> Path:
+    for directory in (root, *root.parents):
+        if (directory / ".git").exists():
+            return directory
+    return root
 
 
 def discover(paths: list[Path], settings: Settings, root: Path, *, force_exclude: bool) -> Iterator[DiscoveredFile]:

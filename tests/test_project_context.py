@@ -71,3 +71,18 @@ def test_an_edited_file_is_analysed_again(project: Path) -> None:
     tools.write_text(tools.read_text().replace("params={\"q\": query})", "params={\"q\": query}, timeout=10)"))
     _, lines = concise("research_pipeline/tools.py")
     assert not any(":12:" in line for line in lines)
+
+
+def test_gitignore_above_the_project_root_applies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A monorepo: the repository's top-level .gitignore covers a service that has its own config."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("svc/generated/\n")
+    service = tmp_path / "svc"
+    (service / "generated").mkdir(parents=True)
+    (service / "agentlint.toml").write_text("")
+    bad = "import requests\nrequests.get('https://example.com')\n"
+    (service / "generated" / "client.py").write_text(bad)
+    (service / "app.py").write_text(bad)
+    monkeypatch.chdir(service)
+    _, lines = concise(".")
+    assert [line.split(":")[0] for line in lines] == ["app.py"]
