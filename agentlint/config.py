@@ -134,6 +134,12 @@ def settings_from_table(table: dict[str, Any], *, source: str) -> Settings:
     snake = next((key for key in table if "_" in key), None)
     if snake is not None:
         raise ConfigError(f"{source}: unknown key `{snake}` in [tool.agentlint] (did you mean `{snake.replace('_', '-')}`?)")
+    options = table.get("options")
+    for rule_name, rule_table in (options.items() if isinstance(options, dict) else ()):
+        snake = next((key for key in rule_table if "_" in key), None) if isinstance(rule_table, dict) else None
+        if snake is not None:
+            raise ConfigError(f"{source}: unknown key `{snake}` in [tool.agentlint.options.{rule_name}] "
+                              f"(did you mean `{snake.replace('_', '-')}`?)")
     try:
         return Settings.model_validate(table)
     except ValidationError as error:

@@ -86,3 +86,10 @@ def test_gitignore_above_the_project_root_applies(tmp_path: Path, monkeypatch: p
     monkeypatch.chdir(service)
     _, lines = concise(".")
     assert [line.split(":")[0] for line in lines] == ["app.py"]
+
+
+def test_snake_case_rule_option_is_a_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "agentlint.toml").write_text("[options.llm-call-without-timeout]\nmax_seconds = 10\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "."])
+    assert result.exit_code == 2 and "did you mean `max-seconds`" in result.stderr
