@@ -95,13 +95,17 @@ def extract(ctx: ExtractionContext, catalog: Catalog) -> tuple[list[Client], lis
     other_uses: dict[int, list[str]] = {}
     last_components = {method.rsplit(".", 1)[-1] for spec in catalog.clients.values() for method in spec.methods}
     for site in ctx.facts.calls:
-        call = _function_call(ctx, site, catalog) or _method_call(ctx, site, catalog, clients, patched)
+        call = _function_call(ctx, site, catalog)
+        if call is None:
+            owner, method = _owner(ctx, site, catalog.clients)
+            spec = catalog.clients[owner.kind] if owner is not None else None
+            if owner is not None and spec is not None and method in spec.methods:
+                call = _method_call(ctx, site, owner, method, spec, clients, patched)
+            elif owner is not None and spec is not None and method not in spec.derivers:
+                other_uses.setdefault(id(_root(owner).call), []).append(method)
         if call is not None:
             calls.append(call)
             continue
-        owner, method = _owner(ctx, site, catalog.clients)
-        if owner is not None and method not in catalog.clients[owner.kind].derivers:
-            other_uses.setdefault(id(_root(owner).call), []).append(method)
         if isinstance(site.node.func, cst.Attribute) and site.node.func.attr.value in last_components:
             pending = _foreign_call(ctx, site)
             if pending is not None:
@@ -153,14 +157,15 @@ def _partial(ctx: ExtractionContext, site: CallSite) -> Instance | None:
 
 
 def _method_call(
-    ctx: ExtractionContext, site: CallSite, catalog: Catalog, clients: dict[int, Client], patched: dict[int, Bound]
-) -> Call | None:
-    owner, method = _owner(ctx, site, catalog.clients)
-    if owner is None:
-        return None
-    spec = catalog.clients[owner.kind]
-    if method not in spec.methods:
-        return None
+    ctx: ExtractionContext,
+    site: CallSite,
+    owner: Instance,
+    method: str,
+    spec: ClientSpec,
+    clients: dict[int, Client],
+    patched: dict[int, Bound],
+) -> Call:
+    """A request method called on a client (``owner``), with the bound that applies to it."""
     root = _root(owner)
     client = clients.get(id(root.call)) or _client(ctx, root.call, root.scope, spec, patched)
     classify = spec.call_classify or spec.classify

@@ -45,15 +45,16 @@ class _Tracker(cst.CSTVisitor):
         self.reads: dict[str, tuple[str, int]] = {}  # local -> (shared target, awaits seen when read)
         self.awaits = 0
         self.locks = 0
+        self.lock_stack: list[bool] = []
         self.races: list[tuple[str, cst.CSTNode]] = []
 
     def visit_With(self, node: cst.With) -> None:
-        if any(LOCK_LIKE.search(cst.Module(body=[]).code_for_node(item.item)) for item in node.items):
-            self.locks += 1
+        locked = any(LOCK_LIKE.search(cst.Module(body=[]).code_for_node(item.item)) for item in node.items)
+        self.lock_stack.append(locked)
+        self.locks += locked
 
     def leave_With(self, original_node: cst.With) -> None:
-        if any(LOCK_LIKE.search(cst.Module(body=[]).code_for_node(item.item)) for item in original_node.items):
-            self.locks -= 1
+        self.locks -= self.lock_stack.pop()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False
