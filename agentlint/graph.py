@@ -25,6 +25,7 @@ from agentlint.ir import (
     Client,
     ConfigEntry,
     ConfigRef,
+    Delegation,
     ForeignCall,
     Fragment,
     Provenance,
@@ -39,6 +40,7 @@ from agentlint.ir import (
     Team,
 )
 from agentlint.python import crewai
+from agentlint.python.extract import ADAPTERS
 
 _ADD_MESSAGES = "langgraph.graph.add_messages"
 # Schemas that come from libraries, with the keys they contribute.
@@ -55,7 +57,8 @@ class PipelineGraph:
         for fragment in fragments:
             self._exports.update(fragment.exports)
         constants = {name: value for fragment in fragments for name, value in fragment.constants.items()}
-        self.fragments = sorted((_settle(fragment, constants, self.resolve) for fragment in fragments),
+        shadowed = _shadowed_frameworks(fragments)
+        self.fragments = sorted((_settle(_without(fragment, shadowed), constants, self.resolve) for fragment in fragments),
                                 key=lambda fragment: fragment.path)
         self.relations = nx.MultiDiGraph()
         self._functions: dict[str, FunctionFacts] = {}
@@ -284,7 +287,11 @@ class PipelineGraph:
         return list(self._crew_members[2].values())
 
     def agent(self, agent_id: str | None) -> Agent | None:
-        return self._crew_members[0].get(agent_id) if agent_id else None
+        """An agent by id, also through a re-export or an import from the defining module."""
+        if not agent_id:
+            return None
+        agents = self._crew_members[0]
+        return agents.get(agent_id) or agents.get(self.resolve(agent_id))
 
     def task(self, task_id: str | None) -> Task | None:
         return self._crew_members[1].get(task_id) if task_id else None
@@ -302,11 +309,19 @@ class PipelineGraph:
         for fragment in self.fragments:
             yield from fragment.flows
 
+    @property
+    def delegations(self) -> Iterator[Delegation]:
+        for fragment in self.fragments:
+            yield from fragment.delegations
+
     def hops(self) -> list[Hop]:
-        """Every task output another task receives: through ``context=[...]``, and, for tasks that
-        leave ``context`` unspecified in a sequential crew, implicitly (a sync task gets every earlier
-        output, an async one the last sync output)."""
-        found = [self._hop(producer, task, "task-context", task.context_location or task.location)
+        """Every output another agent or task receives: agent-to-agent hops the adapters found, with
+        their validation decided from the producer's ``output_schema`` where the site left it open;
+        CrewAI task ``context=[...]``; and, for tasks that leave ``context`` unspecified in a
+        sequential crew, implicitly (a sync task gets every earlier output, an async one the last
+        sync output)."""
+        found = [self._agent_hop(hop) for fragment in self.fragments for hop in fragment.hops]
+        found += [self._hop(producer, task, "task-context", task.context_location or task.location)
                  for task in self.tasks for producer in task.context or ()]
         for team in self.teams:
             if team.process != "sequential" or not team.complete:
@@ -324,6 +339,16 @@ class PipelineGraph:
                 last_sync = last_sync if task.asynchronous else task_id
         return found
 
+    def _agent_hop(self, hop: Hop) -> Hop:
+        if hop.validated is not None:
+            return hop
+        producer = self.agent(hop.producer)
+        if producer is None:
+            return hop
+        if producer.output_schema:
+            return hop.model_copy(update={"validated_by": producer.output_schema, "validated": True})
+        return hop.model_copy(update={"validated": False} if producer.complete else {})
+
     def _hop(self, producer_id: str, consumer: Task, mechanism: str, location: Location) -> Hop:
         producer = self.task(producer_id)
         validated_by = None
@@ -338,6 +363,32 @@ class PipelineGraph:
             consumer_agent=consumer.agent, mechanism=mechanism, location=location,
             validated_by=validated_by, validated=validated,
         )
+
+
+def _shadowed_frameworks(fragments: list[Fragment]) -> dict[str, str]:
+    """Frameworks whose import root is also a top-level module of the project (a local ``agents``
+    package): ``import agents`` then means the project's code, so the adapter's facts are dropped.
+    Maps each such framework to its root."""
+    local_roots = {fragment.module.split(".", 1)[0] for fragment in fragments}
+    return {adapter.FRAMEWORK: root for adapter in ADAPTERS for root in adapter.ROOTS if root in local_roots}
+
+
+def _without(fragment: Fragment, shadowed: dict[str, str]) -> Fragment:
+    if not shadowed:
+        return fragment
+    frameworks = set(shadowed)
+    roots = tuple(f"{root}." for root in shadowed.values())
+    dropped = {agent.id for agent in fragment.agents if agent.framework in frameworks}
+    return fragment.model_copy(update={
+        "agents": tuple(agent for agent in fragment.agents if agent.framework not in frameworks),
+        "teams": tuple(team for team in fragment.teams if team.framework not in frameworks),
+        "tasks": tuple(task for task in fragment.tasks if task.framework not in frameworks),
+        "delegations": tuple(item for item in fragment.delegations if item.framework not in frameworks),
+        "run_sites": tuple(run for run in fragment.run_sites if run.framework not in frameworks),
+        "calls": tuple(call for call in fragment.calls
+                       if not (call.kind is CallKind.AGENT and call.target.startswith(roots))),
+        "hops": tuple(hop for hop in fragment.hops if hop.producer not in dropped and hop.consumer not in dropped),
+    })
 
 
 def _settle(fragment: Fragment, constants: dict[str, object], resolve: Callable[[str], str]) -> Fragment:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 
-from pydantic import BaseModel, ConfigDict, JsonValue, JsonValue
+from pydantic import BaseModel, ConfigDict, JsonValue
 
 from agentlint.findings import Location
 
@@ -64,6 +64,9 @@ class CallKind(str, enum.Enum):
     LLM = "llm"
     MCP = "mcp"
     SUBPROCESS = "subprocess"
+    # A run of an agent, team or workflow (``Runner.run(agent, q)``, ``agent.run(q)``, ``team.run(task=t)``):
+    # model work for the fan-out, loop and output rules, whose own time bound is the framework's.
+    AGENT = "agent"
 
 
 class Client(BaseModel):
@@ -256,7 +259,9 @@ class ConditionalEdge(BaseModel):
 
 
 class RunSite(BaseModel):
-    """Where a graph/team/crew is run, with the limits its run config sets."""
+    """Where a graph, team, crew, workflow or agent is run, with the limits the run itself sets
+    (``recursion_limit``, ``max_turns``, ``request_limit``, ``max_steps``...). ``target`` is the id of
+    what runs, or the qualified name assembly resolves when it is defined in another module."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -265,6 +270,7 @@ class RunSite(BaseModel):
     method: str
     location: Location
     limits: dict[str, Bound] = {}
+    framework: str | None = None  # set by agent-framework adapters; LangGraph and CrewAI runs leave it
 
 
 class Graph(BaseModel):
@@ -348,9 +354,15 @@ class ConfigRef(BaseModel):
 
 class Agent(BaseModel):
     """An LLM-backed actor. ``limits`` hold the iteration, time, rate and retry bounds by setting
-    name; ``settings`` are the ones the code passes itself, which a config file cannot override.
-    ``config`` is the config-file entry once assembly has joined it; ``complete`` is False when some
-    setting could not be read (an opaque ``**kwargs``, a config agentlint cannot find)."""
+    name (``max_iter``, ``max_steps``, ``max_turns``...); ``settings`` are the ones the code passes
+    itself, which a config file cannot override. ``config`` is the config-file entry once assembly has
+    joined it; ``complete`` is False when some setting could not be read (an opaque ``**kwargs``, a
+    config agentlint cannot find).
+
+    ``output_schema`` is whatever checks the agent's output before another agent reads it: a schema's
+    qualified name (``output_type=Plan``) or a mechanism (``final_answer_checks``). ``delegates`` are
+    the agents it hands work to (handoffs, agents used as its tools, managed agents), by id or, when
+    defined in another module, by the qualified name assembly resolves."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -365,6 +377,8 @@ class Agent(BaseModel):
     allow_delegation: bool | None = None
     settings: tuple[str, ...] = ()
     complete: bool = True
+    tools: tuple[str, ...] = ()
+    delegates: tuple[str, ...] = ()
 
 
 class Task(BaseModel):
@@ -392,7 +406,11 @@ class Task(BaseModel):
 
 
 class Team(BaseModel):
-    """An orchestrator of agents and tasks (a CrewAI ``Crew``), with the order it runs tasks in."""
+    """An orchestrator of agents and tasks (a CrewAI ``Crew``, an AutoGen group chat, a LlamaIndex
+    ``AgentWorkflow``), with the order it runs tasks in. ``limits`` hold what ends or caps it by
+    setting name: ``termination_condition`` (BOUNDED when some condition outside the agents' own say-so
+    must eventually fire, UNBOUNDED with DEFAULT provenance when there is none, UNBOUNDED with EXPLICIT
+    provenance when every way to stop is an agent's own message), ``max_turns``, ``max_rpm``..."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -408,8 +426,12 @@ class Team(BaseModel):
 
 
 class Hop(BaseModel):
-    """One task's output becoming another task's input: through an explicit ``context`` or, in a
-    sequential crew, implicitly. ``validated`` is None when the producer is not fully known."""
+    """One agent's (or task's) output becoming another's input. Mechanisms: ``task-context`` and
+    ``sequential`` (CrewAI tasks), ``run-output`` (the result of one agent run passed into another
+    run), ``agent-as-tool`` (an agent used as another's tool), ``managed-agent`` (smolagents).
+    Extraction records ``validated`` when it can decide at the site (the value passes through
+    ``Model.model_validate``); otherwise assembly decides it from the producer agent's
+    ``output_schema``. ``validated`` is None when the producer is not fully known."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -422,6 +444,22 @@ class Hop(BaseModel):
     location: Location
     validated_by: str | None = None  # the schema's name, "guardrail" or "human review"
     validated: bool | None = None
+
+
+class Delegation(BaseModel):
+    """A sub-agent run inside a tool of another agent (pydantic-ai's agent delegation): the parent's
+    usage budget covers the sub-run only when the tool passes its ``usage`` on (``usage=ctx.usage``).
+    ``shares_budget`` is None when a ``**kwargs`` could hide it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    framework: str
+    tool: str  # qualified name of the tool function
+    parent: str | None  # id of the agent the tool is registered on, when known
+    child: str  # id (or qualified name) of the agent run inside the tool
+    location: Location  # the sub-agent's run call
+    shares_budget: bool | None
 
 
 class ConfigValue(BaseModel):
@@ -508,4 +546,6 @@ class Fragment(BaseModel):
     tasks: tuple[Task, ...] = ()
     teams: tuple[Team, ...] = ()
     flows: tuple[Flow, ...] = ()
+    hops: tuple[Hop, ...] = ()
+    delegations: tuple[Delegation, ...] = ()
     config_entries: tuple[ConfigEntry, ...] = ()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import libcst as cst
 
@@ -39,7 +39,9 @@ from agentlint.ir import (
     Task,
     Team,
 )
+from agentlint.python.adapter import FrameworkFacts
 from agentlint.python.bounds import Given, code, explicit, find_argument, is_none, number
+from agentlint.python.clients import Catalog
 from agentlint.python.collector import CallSite, argument
 from agentlint.python.context import ExtractionContext
 from agentlint.python.scopes import Scope
@@ -50,6 +52,9 @@ from agentlint.python.values import UNKNOWN, DictValue, Instance, Literal, Modul
 MODULES = ("crewai",)
 # Crew runs often sit in a ``main.py`` that imports only the project's crew class.
 MARKERS = ("kickoff_for_each_async", "akickoff_for_each")
+HINT = re.compile(r"crewai|kickoff")
+ROOTS: tuple[str, ...] = ()
+CATALOG = Catalog(clients={}, functions={})
 FRAMEWORK = "crewai"
 AGENT, TASK, CREW, PROCESS, FLOW = "crewai.Agent", "crewai.Task", "crewai.Crew", "crewai.Process", "crewai.Flow"
 CREW_BASE = "crewai.project.CrewBase"
@@ -112,18 +117,6 @@ def default_limit(name: str, defaults: dict[str, tuple[float | None, str]] = AGE
 
 
 @dataclass
-class CrewFacts:
-    """What one module contributes: the adapter's share of the ``Fragment``."""
-
-    agents: list[Agent] = field(default_factory=list)
-    tasks: list[Task] = field(default_factory=list)
-    teams: list[Team] = field(default_factory=list)
-    run_sites: list[RunSite] = field(default_factory=list)
-    fan_outs: list[FanOut] = field(default_factory=list)
-    flows: list[Flow] = field(default_factory=list)
-
-
-@dataclass
 class _CrewClass:
     """A ``@CrewBase`` class: where its YAML lives and its decorated methods, by name."""
 
@@ -144,8 +137,8 @@ class _Extraction:
         self.classes = {crew.scope.dotted: crew for crew in _crew_classes(ctx)}
         self.ids: dict[int, str] = {}  # Agent/Task/Crew constructor call -> id
 
-    def run(self) -> CrewFacts:
-        facts = CrewFacts()
+    def run(self) -> FrameworkFacts:
+        facts = FrameworkFacts()
         sites: dict[str, list[CallSite]] = {AGENT: [], TASK: [], CREW: []}
         for site in self.ctx.facts.calls:
             kind = self.ctx.evaluator.qualified_name(site.node.func, site.scope)
@@ -379,7 +372,7 @@ class _Extraction:
             return str(value.value)
         return None
 
-    def _runs(self, facts: CrewFacts) -> None:
+    def _runs(self, facts: FrameworkFacts) -> None:
         for site in self.ctx.facts.calls:
             func = site.node.func
             if not (isinstance(func, cst.Attribute) and func.attr.value in KICKOFF_METHODS):
@@ -425,7 +418,7 @@ class _Extraction:
         return None
 
 
-def extract(ctx: ExtractionContext) -> CrewFacts:
+def extract(ctx: ExtractionContext) -> FrameworkFacts:
     return _Extraction(ctx).run()
 
 

@@ -15,15 +15,34 @@ import warnings
 import libcst as cst
 
 from agentlint.ir import Fragment
-from agentlint.python import clients, concurrency, crewai, functions, http, langgraph, llm, loops, mcp, processes
+from agentlint.python import (
+    autogen,
+    clients,
+    concurrency,
+    crewai,
+    functions,
+    http,
+    langgraph,
+    llama_index,
+    llm,
+    loops,
+    mcp,
+    openai_agents,
+    processes,
+    pydantic_ai,
+    smolagents,
+)
+from agentlint.python.adapter import Adapter, FrameworkFacts
 from agentlint.python.collector import Collector, ModuleFacts
 from agentlint.python.context import ExtractionContext
 from agentlint.python.scopes import Scope
 from agentlint.python.values import Evaluator
 from agentlint.sources import split_lines
 
+# Agent frameworks, each one module with the ``Adapter`` interface.
+ADAPTERS: tuple[Adapter, ...] = (crewai, autogen, openai_agents, pydantic_ai, smolagents, llama_index)  # type: ignore[assignment]
 UNDERSTOOD_MODULES = (*http.MODULES, *llm.MODULES, *mcp.MODULES, *langgraph.MODULES, *concurrency.MODULES,
-                      *crewai.MODULES, *processes.MODULES)
+                      *processes.MODULES, *(module for adapter in ADAPTERS for module in adapter.MODULES))
 # Files that import a module agentlint understands (words in comments and docstrings do not count).
 # Besides those: ``socket.setdefaulttimeout`` bounds urllib everywhere; state schemas often live
 # in a module that imports nothing but ``typing``; and node functions (``state[...]``) and run sites
@@ -37,10 +56,11 @@ _PREFILTER = re.compile(
 # Node functions often live in modules that never import langgraph (they take and return state), and
 # graphs are often run from modules that only import the graph.
 _GRAPH_HINT = re.compile(r"langgraph|\bstate\b|\.a?(?:invoke|stream|batch)\(")
-_CREWAI_HINT = re.compile(r"crewai|kickoff")
 _CANONICAL = {**http.CANONICAL, **llm.CANONICAL, **mcp.CANONICAL, **langgraph.CANONICAL, **concurrency.CANONICAL,
-              **crewai.CANONICAL}
+              **{name: canonical for adapter in ADAPTERS for name, canonical in adapter.CANONICAL.items()}}
 _CLIENTS = http.CATALOG | llm.CATALOG | mcp.CATALOG | processes.CATALOG
+for _adapter in ADAPTERS:
+    _CLIENTS = _CLIENTS | _adapter.CATALOG
 
 
 class PythonSyntaxError(Exception):
@@ -96,7 +116,11 @@ def extract_python(path: str, text: str, module: str | None = None) -> Fragment:
         socket_default = http.socket_default_timeout(ctx)
         graph_aware = bool(_GRAPH_HINT.search(text))
         schemas, graphs, runs, prebuilt_routers = langgraph.extract(ctx) if graph_aware else ((), (), (), ())
-        crew = crewai.extract(ctx) if _CREWAI_HINT.search(text) else crewai.CrewFacts()
+        framework = FrameworkFacts()
+        for adapter in ADAPTERS:
+            if adapter.HINT.search(text):
+                framework.extend(adapter.extract(ctx))
+        calls = [*calls, *framework.calls]
         return Fragment(
             path=path,
             module=name,
@@ -107,14 +131,16 @@ def extract_python(path: str, text: str, module: str | None = None) -> Fragment:
             schemas=tuple(schemas),
             functions=(*functions.facts(ctx, calls, graph_aware), *prebuilt_routers),
             graphs=tuple(graphs),
-            run_sites=(*runs, *crew.run_sites),
+            run_sites=(*runs, *framework.run_sites),
             retries=tuple(concurrency.retries(ctx)),
-            fan_outs=(*concurrency.fan_outs(ctx, calls), *crew.fan_outs),
+            fan_outs=(*concurrency.fan_outs(ctx, calls), *framework.fan_outs),
             loops=tuple(loops.loops(ctx, calls)),
-            agents=tuple(crew.agents),
-            tasks=tuple(crew.tasks),
-            teams=tuple(crew.teams),
-            flows=tuple(crew.flows),
+            agents=tuple(framework.agents),
+            tasks=tuple(framework.tasks),
+            teams=tuple(framework.teams),
+            flows=tuple(framework.flows),
+            hops=tuple(framework.hops),
+            delegations=tuple(framework.delegations),
             foreign_calls=tuple(foreign),
             constants=_constants(python_ast, name),
         )

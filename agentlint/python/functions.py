@@ -7,7 +7,7 @@ import re
 
 import libcst as cst
 
-from agentlint.ir import Call, CallKind, FunctionFacts, GlobalUpdate, Writes
+from agentlint.ir import Call, FunctionFacts, GlobalUpdate, Writes
 from agentlint.python import langgraph, outputs, processes, shared_updates
 from agentlint.python.context import ExtractionContext
 from agentlint.python.scopes import Scope
@@ -29,7 +29,7 @@ def facts(ctx: ExtractionContext, calls: list[Call], graph_aware: bool) -> list[
         callee = ctx.evaluator.qualified_name(site.node.func, site.scope)
         if callee is not None and "." in callee:
             invoked.setdefault(site.scope.qualname, []).append(callee)
-    text = outputs.ModelText(ctx, [call for call in calls if call.kind is CallKind.LLM])
+    text = outputs.ModelText(ctx, [call for call in calls if call.kind in outputs.MODEL_WORK])
     updates: dict[int, list[GlobalUpdate]] = {}
     for name, node, scope_of_update, locked in ctx.facts.global_updates:
         updates.setdefault(id(scope_of_update), []).append(

@@ -9,16 +9,17 @@ from __future__ import annotations
 import libcst as cst
 
 from agentlint.findings import Location
-from agentlint.ir import Call, CallKind, Loop
+from agentlint.ir import Call, Loop
 from agentlint.python.collector import CallSite
 from agentlint.python.context import ExtractionContext
 from agentlint.python.exits import externally_bounded
+from agentlint.python.outputs import MODEL_WORK
 from agentlint.python.scopes import Scope
 
 
 def loops(ctx: ExtractionContext, calls: list[Call]) -> list[Loop]:
     model_calls = {(call.location.start.row, call.location.start.column): call for call in calls
-                   if call.kind is CallKind.LLM}
+                   if call.kind in MODEL_WORK}
     if not model_calls:
         return []
     found = []

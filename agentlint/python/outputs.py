@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from agentlint.ir import Call, ParsedOutput
+from agentlint.ir import Call, CallKind, ParsedOutput
 from agentlint.python.collector import argument
 from agentlint.python.context import ExtractionContext
 from agentlint.python.scopes import Scope
@@ -14,8 +14,11 @@ PARSERS = frozenset({"json.loads", "ast.literal_eval", "yaml.safe_load", "yaml.l
 # Methods and functions that check data against a schema (pydantic, TypeAdapter, jsonschema).
 VALIDATORS = frozenset({"model_validate", "model_validate_json", "model_validate_strings", "parse_obj",
                         "parse_raw", "validate_python", "validate_json", "validate"})
-# How the text of a model reply is reached from the reply object.
-_TEXT_ATTRIBUTES = frozenset({"content", "text", "output_text"})
+# Calls whose result is a model's reply: LLM requests, and agent runs (``Runner.run``, ``agent.run``).
+MODEL_WORK = frozenset({CallKind.LLM, CallKind.AGENT})
+# How the text of a model reply is reached from the reply object (``final_output`` and ``output`` are
+# what agent runs return).
+_TEXT_ATTRIBUTES = frozenset({"content", "text", "output_text", "final_output", "output"})
 
 
 class ModelText:

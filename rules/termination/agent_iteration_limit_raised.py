@@ -2,18 +2,32 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from agentlint.findings import Finding, RelatedLocation, Severity
+from agentlint.findings import Finding, Location, RelatedLocation, Severity
 from agentlint.graph import PipelineGraph
-from agentlint.ir import BoundStatus, Provenance
-from agentlint.python.crewai import AGENT_DEFAULTS
+from agentlint.ir import Bound, BoundStatus, Provenance
 from agentlint.rule import GraphRule, RuleOptions
+
+# Settings that end an agent's (or a team's) loop, by name, with the unit a message counts in.
+ITERATION_LIMITS = {
+    "max_iter": "iterations per task",
+    "max_steps": "steps per run",
+    "max_tool_iterations": "tool-call iterations per turn",
+    "max_consecutive_auto_reply": "automatic replies in a row",
+    "max_round": "rounds",
+    "max_turns": "turns",
+    "max_iterations": "iterations",
+    "request_limit": "model requests",
+}
 
 
 class AgentIterationLimitRaised(GraphRule):
     """
     ## What it does
-    Reports a CrewAI agent whose `max_iter` (the number of reasoning/tool-use iterations it may take
-    on one task) is set above a maximum, 100 by default, in code or in `config/agents.yaml`.
+    Reports an iteration limit set above a maximum, 100 by default: a CrewAI agent's `max_iter` (in
+    code or in `config/agents.yaml`), a smolagents agent's `max_steps`, an AutoGen agent's
+    `max_tool_iterations` or legacy `GroupChat(max_round=...)` / `max_consecutive_auto_reply`, an
+    Agents SDK `Runner.run(max_turns=...)`, a LlamaIndex agent run's `max_iterations`, a Pydantic AI
+    `UsageLimits(request_limit=...)`: whatever ends an agent's loop when the model never finishes.
 
     ## Why is this bad?
     `max_iter` is what ends an agent's loop when the model never produces a final answer: it keeps
@@ -73,7 +87,8 @@ class AgentIterationLimitRaised(GraphRule):
     ```
 
     ## Options
-    - `max-iter` (integer, default 100): the largest `max_iter` not reported.
+    - `max-iter` (integer, default 100): the largest iteration limit not reported, whatever the
+      setting is called.
 
     ## Known problems
     Only a number agentlint can read is compared: a value from an environment variable, a call or an
@@ -83,30 +98,39 @@ class AgentIterationLimitRaised(GraphRule):
 
     code = "AGL503"
     name = "agent-iteration-limit-raised"
-    summary = "agent allowed more iterations per task than the configured maximum"
+    summary = "agent allowed more iterations than the configured maximum"
     severity = Severity.WARNING
 
     class Options(RuleOptions):
         max_iter: int = Field(default=100, gt=0)
 
     def check(self, graph: PipelineGraph) -> Iterator[Finding]:
+        owners = [("agent", agent.id, agent.location, agent.limits) for agent in graph.agents]
+        owners += [("team", team.id, team.location, team.limits) for team in graph.teams]
+        owners += [("run of", run.target, run.location, run.limits)
+                   for fragment in graph.fragments for run in fragment.run_sites]
+        for kind, owner, location, limits in owners:
+            for setting, unit in ITERATION_LIMITS.items():
+                bound = limits.get(setting)
+                if bound is not None and self._raised(bound):
+                    yield self._report(kind, owner, location, setting, unit, bound)
+
+    def _raised(self, bound: Bound) -> bool:
+        return (bound.provenance is Provenance.EXPLICIT and bound.source is not None
+                and bound.status is BoundStatus.BOUNDED and bound.value is not None
+                and bound.value > self.options.max_iter)  # type: ignore[attr-defined]
+
+    def _report(self, kind: str, owner: str, location: Location, setting: str, unit: str, bound: Bound) -> Finding:
         limit = self.options.max_iter  # type: ignore[attr-defined]
-        default = AGENT_DEFAULTS["max_iter"][0]
-        for agent in graph.agents:
-            bound = agent.limits.get("max_iter")
-            if bound is None or bound.provenance is not Provenance.EXPLICIT or bound.source is None:
-                continue
-            if bound.status is not BoundStatus.BOUNDED or bound.value is None or bound.value <= limit:
-                continue
-            name = agent.id.rsplit(".", 1)[-1]
-            related = []
-            if bound.source.path != agent.location.path:
-                related.append(RelatedLocation(location=agent.location, message=f"agent `{name}` loads this config here"))
-            yield self.finding(
-                bound.source,
-                f"agent `{name}` may take {bound.value:g} iterations per task (`max_iter`), more than the allowed "
-                f"{limit} (CrewAI's default is {default:g})",
-                related=related,
-                fix_title=f"Lower `max_iter` to {limit} or less, and bound the run with `max_execution_time`",
-                anchor=f"{agent.id}:max_iter",
-            )
+        assert bound.source is not None and bound.value is not None
+        name = owner.rsplit(".", 1)[-1]
+        related = []
+        if bound.source.path != location.path:
+            related.append(RelatedLocation(location=location, message=f"{kind} `{name}` loads this config here"))
+        return self.finding(
+            bound.source,
+            f"{kind} `{name}` may take {bound.value:g} {unit} (`{setting}`), more than the allowed {limit}",
+            related=related,
+            fix_title=f"Lower `{setting}` to {limit} or less, and bound the run's time as well",
+            anchor=f"{owner}:{setting}",
+        )
