@@ -213,6 +213,29 @@ class PipelineGraph:
                 runs.append(run.model_copy(update={"limits": {**inherited, **run.limits}}) if inherited else run)
         return runs
 
+    @cached_property
+    def _node_deadlines(self) -> dict[str, Bound]:
+        """Functions a LangGraph run cancels after a deadline: async nodes with a ``timeout=`` (their
+        own or ``set_node_defaults``), or in a compiled graph whose ``step_timeout`` is set. Sync
+        nodes never count: LangGraph refuses node timeouts on them at compile time, and a step
+        timeout abandons their thread rather than interrupting the call. Keyed by qualified name."""
+        deadlines: dict[str, Bound] = {}
+        for graph in self.graphs:
+            step = graph.step_timeout if graph.step_timeout and graph.step_timeout.status is BoundStatus.BOUNDED else None
+            for node in graph.nodes:
+                facts = self.function(node.function)
+                if facts is None or not facts.asynchronous:
+                    continue
+                own = node.timeout if node.timeout and node.timeout.status is BoundStatus.BOUNDED else None
+                bound = own or step
+                if bound is not None:
+                    deadlines[facts.id] = bound
+        return deadlines
+
+    def node_deadline(self, scope: str) -> Bound | None:
+        """The LangGraph deadline that cancels work done directly in ``scope`` (a call's scope), if any."""
+        return self._node_deadlines.get(scope.replace(":", ".")) if self._node_deadlines else None
+
     def routes(self, graph: Graph) -> nx.MultiDiGraph:
         """Every way control can move between the graph's nodes: static edges (a join contributes an
         edge from each source), conditional edges (to the path map, or to what the router can

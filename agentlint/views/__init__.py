@@ -6,7 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from agentlint.graph import PipelineGraph
-from agentlint.ir import Bound, BoundStatus, Fragment
+from agentlint.ir import Agent, Bound, BoundStatus, CallKind, Fragment, Provenance, Team
 
 
 class Coverage(BaseModel):
@@ -19,8 +19,13 @@ class Coverage(BaseModel):
     files_with_facts: int
     agents: int
     tasks: int
+    teams: int
+    teams_without_external_stop: int
     hops: int
     unvalidated_hops: int
+    agent_runs: int
+    fan_outs: int
+    loops: int
     clients: int
     calls: int
     graphs: int
@@ -41,7 +46,7 @@ class GraphReport(BaseModel):
 def _has_facts(fragment: Fragment) -> bool:
     return bool(fragment.clients or fragment.calls or fragment.graphs or fragment.run_sites or fragment.schemas
                 or fragment.agents or fragment.tasks or fragment.teams or fragment.flows or fragment.config_entries
-                or fragment.retries or fragment.fan_outs or fragment.loops)
+                or fragment.retries or fragment.fan_outs or fragment.loops or fragment.hops or fragment.delegations)
 
 
 def build_report(graph: PipelineGraph, files: int, version: str) -> GraphReport:
@@ -50,6 +55,8 @@ def build_report(graph: PipelineGraph, files: int, version: str) -> GraphReport:
     calls = list(graph.calls())
     bounds += [call.timeout for call in calls]
     bounds += [limit for fragment in fragments for run in fragment.run_sites for limit in run.limits.values()]
+    bounds += [limit for agent in graph.agents for limit in agent.limits.values()]
+    bounds += [limit for team in graph.teams for limit in team.limits.values()]
     graphs = [pipeline for fragment in fragments for pipeline in fragment.graphs]
     return GraphReport(
         version=version,
@@ -59,8 +66,13 @@ def build_report(graph: PipelineGraph, files: int, version: str) -> GraphReport:
             files_with_facts=len(fragments),
             agents=len(graph.agents),
             tasks=len(graph.tasks),
+            teams=len(graph.teams),
+            teams_without_external_stop=sum(termination_label(team) in ("none", "self-decided") for team in graph.teams),
             hops=len(hops := graph.hops()),
             unvalidated_hops=sum(hop.validated is False for hop in hops),
+            agent_runs=sum(call.kind is CallKind.AGENT for call in calls),
+            fan_outs=sum(len(fragment.fan_outs) for fragment in fragments),
+            loops=sum(len(fragment.loops) for fragment in fragments),
             clients=sum(len(fragment.clients) for fragment in fragments),
             calls=len(calls),
             graphs=len(graphs),
@@ -72,18 +84,43 @@ def build_report(graph: PipelineGraph, files: int, version: str) -> GraphReport:
     )
 
 
-def bound_label(bound: Bound | None) -> str:
+def bound_label(bound: Bound | None, unit: str = " s") -> str:
     if bound is None:
         return "not set"
     if bound.status is BoundStatus.BOUNDED:
-        return f"{bound.value:g} s" if bound.value is not None else "set"
+        return f"{bound.value:g}{unit}" if bound.value is not None else "set"
     return "NONE" if bound.status is BoundStatus.UNBOUNDED else "unknown"
+
+
+def termination_label(team: Team) -> str | None:
+    """How a team stops, for pictures and the summary: ``None`` where the framework has no such idea
+    (a CrewAI crew ends after its tasks)."""
+    condition, turns = team.limits.get("termination_condition"), team.limits.get("max_turns")
+    if condition is None and turns is None:
+        return None
+    if turns is not None and turns.status is BoundStatus.BOUNDED:
+        return f"max_turns {turns.value:g}" if turns.value is not None else "max_turns"
+    if condition is None or condition.status is BoundStatus.UNKNOWN:
+        return "unknown"
+    if condition.status is BoundStatus.BOUNDED:
+        return condition.detail
+    return "self-decided" if condition.provenance is not Provenance.DEFAULT else "none"
+
+
+def agent_label(agent: Agent) -> str:
+    name = agent.name or agent.id.rsplit(".", 1)[-1]
+    limits = ", ".join(f"{key} {bound_label(bound, unit='')}" for key, bound in sorted(agent.limits.items()))
+    schema = f"output: {agent.output_schema}" if agent.output_schema else "output: free text"
+    return f"{agent.framework} agent {name} ({schema}{'; ' + limits if limits else ''})"
 
 
 def coverage_lines(coverage: Coverage) -> list[str]:
     return [
         f"files: {coverage.files} ({coverage.files_with_facts} with pipeline facts)",
-        f"agents: {coverage.agents}, tasks: {coverage.tasks}, hops: {coverage.hops} ({coverage.unvalidated_hops} unvalidated)",
+        f"agents: {coverage.agents}, tasks: {coverage.tasks}, teams: {coverage.teams} "
+        f"({coverage.teams_without_external_stop} with no external stop), agent runs: {coverage.agent_runs}",
+        f"hops: {coverage.hops} ({coverage.unvalidated_hops} unvalidated), fan-outs: {coverage.fan_outs}, "
+        f"loops: {coverage.loops}",
         f"clients: {coverage.clients}, calls: {coverage.calls}",
         f"graphs: {coverage.graphs} ({coverage.graph_nodes} nodes, {coverage.incomplete_graphs} not fully readable), "
         f"run sites: {coverage.run_sites}",

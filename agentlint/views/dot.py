@@ -6,7 +6,7 @@ import json
 
 from agentlint.graph import END, START, PipelineGraph
 from agentlint.ir import BoundStatus
-from agentlint.views import GraphReport, bound_label, coverage_lines
+from agentlint.views import GraphReport, agent_label, bound_label, coverage_lines, termination_label
 
 _EDGE_STYLE = {"static": "solid", "conditional": "dashed", "command": "dashed", "send": "bold"}
 
@@ -35,17 +35,39 @@ def render(graph: PipelineGraph, report: GraphReport) -> str:
             lines.append(f"    {_q(fragment_graph.id + ':' + source)} -> {_q(fragment_graph.id + ':' + target)} "
                          f"[style={_EDGE_STYLE[data['kind']]}, label={_q('' if data['kind'] == 'static' else data['kind'])}];")
         lines.append("  }")
+    drawn: set[str] = set()
     for index, team in enumerate(graph.teams):
-        lines.append(f"  subgraph cluster_crew_{index} {{")
-        lines.append(f"    label={_q('crew ' + team.id)};")
+        stop = termination_label(team)
+        title = f"{'crew' if team.framework == 'crewai' else team.framework + ' team'} {team.name or team.id}"
+        lines.append(f"  subgraph cluster_team_{index} {{")
+        lines.append(f"    label={_q(title + (f' (stop: {stop})' if stop else ''))};")
         for task in graph.tasks:
             if task.id in team.tasks:
                 lines.append(f"    {_q(task.id)} [label={_q(task.name or task.id)}];")
+        if not team.tasks:
+            for member in team.agents:
+                agent = graph.agent(member)
+                drawn.add(agent.id if agent else member)
+                lines.append(f"    {_q(agent.id if agent else member)} [label={_q(agent_label(agent) if agent else member)}];")
         lines.append("  }")
+    for agent in graph.agents:
+        if agent.framework != "crewai" and agent.id not in drawn:
+            lines.append(f"  {_q(agent.id)} [label={_q(agent_label(agent))}];")
+        for delegate in agent.delegates:
+            target = graph.agent(delegate)
+            lines.append(f"  {_q(agent.id)} -> {_q(target.id if target else delegate)} [style=dashed, label=\"delegates\"];")
     for hop in graph.hops():
         label = {True: f"validated: {hop.validated_by}", False: "UNVALIDATED", None: "unknown"}[hop.validated]
         color = "red" if hop.validated is False else "black"
-        lines.append(f"  {_q(hop.producer)} -> {_q(hop.consumer)} [label={_q(label)}, color={color}];")
+        lines.append(f"  {_q(hop.producer)} -> {_q(hop.consumer)} [label={_q(hop.mechanism + ', ' + label)}, color={color}];")
+    for fan_out in (item for fragment in report.fragments for item in fragment.fan_outs):
+        capped = fan_out.cap.status is BoundStatus.BOUNDED
+        label = f"{fan_out.mechanism}\nwidth: {fan_out.width.value}\ncap: {fan_out.cap.detail if capped else 'NONE'}"
+        node = f"fanout:{fan_out.id}:{fan_out.location.start.row}"
+        color = "red" if not capped and fan_out.width is BoundStatus.UNBOUNDED else "black"
+        declare(f"  {_q('scope:' + fan_out.scope)} [label={_q(fan_out.scope)}];")
+        lines.append(f"  {_q(node)} [label={_q(label)}, shape=hexagon, color={color}];")
+        lines.append(f"  {_q('scope:' + fan_out.scope)} -> {_q(node)} [style=bold];")
     for client in graph.clients:
         color = "red" if client.timeout.status is BoundStatus.UNBOUNDED else "black"
         label = f"{client.kind}\n{client.id}\ntimeout: {bound_label(client.timeout)}"

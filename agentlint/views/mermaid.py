@@ -7,7 +7,7 @@ import re
 
 from agentlint.graph import END, START, PipelineGraph
 from agentlint.ir import BoundStatus
-from agentlint.views import GraphReport, bound_label, coverage_lines
+from agentlint.views import GraphReport, agent_label, bound_label, coverage_lines, termination_label
 
 _EDGE_STYLE = {"static": "-->", "conditional": "-.->", "command": "-.->", "send": "==>"}
 
@@ -23,6 +23,14 @@ def _label(text: str) -> str:
 
 def render(graph: PipelineGraph, report: GraphReport) -> str:
     lines = ["flowchart LR", "  classDef unbounded stroke:#d00,stroke-width:2px,color:#d00"]
+    unbounded: list[str] = []
+    declared: set[str] = set()
+
+    def declare(line: str) -> None:
+        if line not in declared:
+            declared.add(line)
+            lines.append(line)
+
     for fragment in report.fragments:
         for pipeline in fragment.graphs:
             gid = _id(pipeline.id)
@@ -35,26 +43,41 @@ def render(graph: PipelineGraph, report: GraphReport) -> str:
                 label = "" if data["kind"] == "static" else f"|{_label(data['kind'])}|"
                 lines.append(f"    {_id(pipeline.id, source)} {_EDGE_STYLE[data['kind']]}{label} {_id(pipeline.id, target)}")
             lines.append("  end")
+    drawn: set[str] = set()
     for team in graph.teams:
-        lines.append(f"  subgraph {_id(team.id)}[{_label('crew ' + team.id)}]")
+        stop = termination_label(team)
+        title = f"{'crew' if team.framework == 'crewai' else team.framework + ' team'} {team.name or team.id}"
+        lines.append(f"  subgraph {_id(team.id)}[{_label(title + (f' (stop: {stop})' if stop else ''))}]")
         for task in graph.tasks:
             if task.id in team.tasks:
                 agent = graph.agent(task.agent)
                 role = f" ({agent.name})" if agent and agent.name else ""
                 lines.append(f"    {_id(task.id)}[{_label((task.name or task.id) + role)}]")
+        if not team.tasks:
+            for member in team.agents:
+                agent = graph.agent(member)
+                drawn.add(agent.id if agent else member)
+                lines.append(f"    {_id(agent.id if agent else member)}[{_label(agent_label(agent) if agent else member)}]")
         lines.append("  end")
+    for agent in graph.agents:
+        if agent.framework != "crewai" and agent.id not in drawn:
+            lines.append(f"  {_id(agent.id)}[{_label(agent_label(agent))}]")
+        for delegate in agent.delegates:
+            target = graph.agent(delegate)
+            lines.append(f"  {_id(agent.id)} -.->|{_label('delegates')}| {_id(target.id if target else delegate)}")
     for hop in graph.hops():
         label = {True: f"validated: {hop.validated_by}", False: "UNVALIDATED", None: "unknown"}[hop.validated]
-        style = "-->" if hop.mechanism == "task-context" else "-.->"
-        lines.append(f"  {_id(hop.producer)} {style}|{_label(label)}| {_id(hop.consumer)}")
-    unbounded: list[str] = []
-    declared: set[str] = set()
-
-    def declare(line: str) -> None:
-        if line not in declared:
-            declared.add(line)
-            lines.append(line)
-
+        style = "-->" if hop.mechanism in ("task-context", "run-output") else "-.->"
+        lines.append(f"  {_id(hop.producer)} {style}|{_label(hop.mechanism + ', ' + label)}| {_id(hop.consumer)}")
+    for fan_out in (item for fragment in report.fragments for item in fragment.fan_outs):
+        width = {BoundStatus.UNBOUNDED: "over data", BoundStatus.BOUNDED: "fixed", BoundStatus.UNKNOWN: "unknown"}
+        cap = "cap: " + (fan_out.cap.detail if fan_out.cap.status is BoundStatus.BOUNDED else "NONE")
+        node = _id("fanout", fan_out.id, str(fan_out.location.start.row))
+        declare(f"  {_id('scope', fan_out.scope)}[{_label(fan_out.scope)}]")
+        lines.append(f"  {node}{{{{{_label(fan_out.mechanism + ' ' + width[fan_out.width] + ', ' + cap)}}}}}")
+        lines.append(f"  {_id('scope', fan_out.scope)} ==> {node}")
+        if fan_out.cap.status is not BoundStatus.BOUNDED and fan_out.width is BoundStatus.UNBOUNDED:
+            unbounded.append(node)
     for client in graph.clients:
         cid = _id("client", client.id)
         lines.append(f"  {cid}[({_label(f'{client.kind} {client.id} timeout: {bound_label(client.timeout)}')})]")

@@ -48,14 +48,16 @@ class TimeoutRule(GraphRule):
 
 def unbounded_clients(graph: PipelineGraph, category: CallKind) -> Iterator[tuple[Client, list[Call]]]:
     """Clients constructed without a bound, with the calls that inherit that. A client whose every
-    visible call sets its own bound (or runs under an asyncio timeout) is left alone."""
+    visible call sets its own bound (or runs under an asyncio timeout, or in a LangGraph node with a
+    deadline) is left alone."""
     for client in graph.clients:
         if (client.category is not category or not client.has_timeout_setting
                 or client.timeout.status is not BoundStatus.UNBOUNDED):
             continue
         users = sorted(graph.calls_through(client), key=lambda c: (c.location.path, c.location.start.row,
                                                                    c.location.start.column))
-        inheriting = [call for call in users if call.timeout.provenance is Provenance.INHERITED]
+        inheriting = [call for call in users if call.timeout.provenance is Provenance.INHERITED
+                      and graph.node_deadline(call.scope) is None]
         implicit = client.timeout.provenance is Provenance.DEFAULT
         if inheriting or (not users and not (implicit and client.other_uses)):
             yield client, inheriting
@@ -63,10 +65,11 @@ def unbounded_clients(graph: PipelineGraph, category: CallKind) -> Iterator[tupl
 
 def unbounded_calls(graph: PipelineGraph, category: CallKind, *, socket_default: bool = False) -> Iterator[Call]:
     """Calls that decide for themselves to wait forever: an explicit ``None``, or a library whose
-    default is unbounded. Calls that inherit an unbounded client are reported with the client."""
+    default is unbounded, unless LangGraph cancels the node they run in. Calls that inherit an
+    unbounded client are reported with the client."""
     for call in graph.calls(category):
         bound = call.timeout
-        if bound.status is not BoundStatus.UNBOUNDED:
+        if bound.status is not BoundStatus.UNBOUNDED or graph.node_deadline(call.scope) is not None:
             continue
         if bound.provenance is Provenance.EXPLICIT or (bound.provenance is Provenance.DEFAULT and not socket_default):
             yield call

@@ -60,7 +60,8 @@ class HttpCallWithoutTimeout(TimeoutRule):
     those cannot interrupt it. If the project calls `socket.setdefaulttimeout(N)` with a number,
     `requests` and `urlopen` calls without `timeout` are not reported: anywhere when application code
     sets it, in test files when test code does (a test harness). aiohttp 4.0 gives `ClientTimeout()` a
-    300 s total; the rule follows aiohttp 3.x.
+    300 s total; the rule follows aiohttp 3.x. A request made directly in an async LangGraph node
+    that the run cancels after a deadline (node `timeout=`, node defaults, `step_timeout`) is bounded.
     """
 
     code = "AGL101"

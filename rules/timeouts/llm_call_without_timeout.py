@@ -54,7 +54,10 @@ class LlmCallWithoutTimeout(TimeoutRule):
     rule stays quiet on it. A LangChain chat model given a custom `http_client` is still reported: it
     passes `timeout=None` explicitly, which overrides the client's own timeout. A client whose every visible call is
     wrapped in `asyncio.wait_for`/`asyncio.timeout` is not reported, even if it is also handed to a
-    framework elsewhere. Other providers' SDKs are not yet known to the rule.
+    framework elsewhere. Other providers' SDKs are not yet known to the rule. Calls made directly in an async
+    LangGraph node that the run cancels after a deadline (`add_node(..., timeout=...)`,
+    `set_node_defaults(timeout=...)`, or the compiled graph's `step_timeout`) are bounded; calls in
+    helpers such a node calls are not followed.
     """
 
     code = "AGL102"
