@@ -192,12 +192,29 @@ class Collector(cst.CSTVisitor):
         self._global_update(node.target, node, None)
 
     def _global_update(self, target: cst.BaseExpression, node: cst.CSTNode, value: cst.BaseExpression | None) -> None:
-        """A read-modify-write of a module global from inside a function (not atomic across threads)."""
-        if not isinstance(target, cst.Name) or target.value not in self._globals.get(id(self._scope), ()):
+        """A read-modify-write of module state from inside a function (not atomic across threads): a
+        ``global`` name, or an item or attribute of a module-level object (``COUNTS[k] += 1``)."""
+        name = self._module_state(target)
+        if name is None:
             return
-        if value is not None and not re.search(rf"\b{re.escape(target.value)}\b", cst.Module(body=[]).code_for_node(value)):
+        read = name if isinstance(target, cst.Name) else cst.Module(body=[]).code_for_node(target.value)  # type: ignore[attr-defined]
+        if value is not None and not re.search(rf"(?<![\w.]){re.escape(read)}(?!\w)", cst.Module(body=[]).code_for_node(value)):
             return
-        self.facts.global_updates.append((target.value, node, self._scope, self._lock_depth > 0))
+        self.facts.global_updates.append((name, node, self._scope, self._lock_depth > 0))
+
+    def _module_state(self, target: cst.BaseExpression) -> str | None:
+        """How a message names the module state ``target`` writes, if it writes any from a function."""
+        if isinstance(target, cst.Name):
+            return target.value if target.value in self._globals.get(id(self._scope), ()) else None
+        if self._scope.kind != "function" or not isinstance(target, (cst.Subscript, cst.Attribute)):
+            return None
+        base = target.value
+        if not (isinstance(base, cst.Name) and base.value not in self._scope.bindings):
+            return None
+        bindings = self.facts.module.bindings.get(base.value, [])
+        if not bindings or any(binding.kind != "assign" for binding in bindings) or self._scope.lookup(base.value) is not bindings:
+            return None
+        return cst.Module(body=[]).code_for_node(target)
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._bind_target(node.target, None)

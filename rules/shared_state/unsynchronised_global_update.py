@@ -9,13 +9,15 @@ from agentlint.rule import GraphRule, Precision
 class UnsynchronisedGlobalUpdate(GraphRule):
     """
     ## What it does
-    Reports a read-modify-write of a module-level variable (`global total` then `total += n`, or
-    `total = total + n`) with no lock held, in a function that runs in several threads at once: handed
+    Reports a read-modify-write of module state (`global total` then `total += n` or
+    `total = total + n`; an item or attribute of a module-level object, `USAGE["tokens"] += n` or
+    `counts[k] = counts.get(k, 0) + 1`) with no lock held, in a function that runs in several threads
+    at once: handed
     to `ThreadPoolExecutor.map`/`submit`, started as `threading.Thread(target=...)` in a loop, or run
     with `asyncio.to_thread` inside `asyncio.gather`.
 
     ## Why is this bad?
-    `x += n` on a global is a load, an add and a store; two threads interleave them and one update is
+    `x += n` on a global or a dict item is a load, an add and a store; two threads interleave them and one update is
     lost, silently. Agents fanned out over a thread pool that add to a shared token budget, a cost
     counter or a "documents processed" tally under-count, so the budget check that relies on the
     counter lets the pipeline spend past its limit.
@@ -68,9 +70,11 @@ class UnsynchronisedGlobalUpdate(GraphRule):
     ```
 
     ## Known problems
-    Only updates made directly in the function the threads run are seen (not in helpers it calls), and
-    only through `global`; mutations of shared objects (`stats["n"] += 1`, `self.total += 1`) are not
-    covered yet. Any `with` on something named like a lock counts as holding one. Async tasks are not
+    Only updates made directly in the function the threads run are seen (not in helpers it calls).
+    Shared objects count when they are module-level names bound by assignment; an object passed in
+    as an argument or reached through `self` (`self.total += 1`) is not followed, since agentlint
+    cannot tell whether the threads share it. In-place calls (`counts.append(x)`, `d.update(...)`) are
+    atomic under the GIL and are not reported. Any `with` on something named like a lock counts as holding one. Async tasks are not
     reported: without an `await` inside the statement, asyncio does not interleave it.
     """
 
@@ -92,7 +96,7 @@ class UnsynchronisedGlobalUpdate(GraphRule):
                 seen.add(key)
                 yield self.finding(
                     update.location,
-                    f"`{facts.id.rsplit('.', 1)[-1]}` updates global `{update.name}` without a lock, and "  # type: ignore[union-attr]
+                    f"`{facts.id.rsplit('.', 1)[-1]}` updates module state `{update.name}` without a lock, and "  # type: ignore[union-attr]
                     f"`{fan_out.mechanism}` runs it in several threads at once: updates get lost",
                     related=[RelatedLocation(location=fan_out.location, message=f"`{fan_out.mechanism}` starts the threads")],
                     fix_title=f"Hold a `threading.Lock` around the update of `{update.name}`, or return the value "
