@@ -20,6 +20,7 @@ from agentlint.discovery import DiscoveredFile, module_name
 from agentlint.findings import Finding, Location
 from agentlint.graph import PipelineGraph
 from agentlint.ir import Fragment
+from agentlint.python import autogen_components, smolagents
 from agentlint.python.extract import PythonSyntaxError, UnanalysableError, extract_python
 from agentlint.rule import EngineRule, GraphRule, Rule
 from agentlint.suppressions import FileSuppressions, parse_suppressions
@@ -121,9 +122,13 @@ def _analyse(
             document = data.parse(kind, text.text)
             entries = data.config_entries(outcome.path, kind, text.text)
             runs = data.langgraph_entry_points(outcome.path, path, document, text.lines)
-            if entries or runs:
+            autogen = (autogen_components.components(outcome.path, text.text) if kind == "json"
+                       else autogen_components.Components())
+            saved = smolagents.saved_agent(outcome.path, document, text.lines)
+            if entries or runs or saved or autogen.teams or autogen.agents:
                 outcome.fragment = Fragment(path=outcome.path, module="", config_entries=tuple(entries),
-                                            run_sites=tuple(runs))
+                                            run_sites=tuple(runs), teams=tuple(autogen.teams),
+                                            agents=(*autogen.agents, *saved))
     except (PythonSyntaxError, data.DataSyntaxError) as error:
         outcome.problems.append(Problem("AGL001", f"{kind_label(kind)} syntax error: {error.message}", error.row, error.column))
     except UnanalysableError as error:

@@ -402,6 +402,7 @@ def _without(fragment: Fragment, shadowed: dict[str, str]) -> Fragment:
     frameworks = set(shadowed)
     roots = tuple(f"{root}." for root in shadowed.values())
     dropped = {agent.id for agent in fragment.agents if agent.framework in frameworks}
+    runs = {call.target for call in fragment.calls if call.kind is CallKind.AGENT and call.target.startswith(roots)}
     return fragment.model_copy(update={
         "agents": tuple(agent for agent in fragment.agents if agent.framework not in frameworks),
         "teams": tuple(team for team in fragment.teams if team.framework not in frameworks),
@@ -411,6 +412,14 @@ def _without(fragment: Fragment, shadowed: dict[str, str]) -> Fragment:
         "calls": tuple(call for call in fragment.calls
                        if not (call.kind is CallKind.AGENT and call.target.startswith(roots))),
         "hops": tuple(hop for hop in fragment.hops if hop.producer not in dropped and hop.consumer not in dropped),
+        # What the analyses derived from those runs: loops and fan-outs around them, replies parsed.
+        "loops": tuple(loop for loop in fragment.loops if not runs.issuperset(loop.calls)),
+        "fan_outs": tuple(fan_out.model_copy(update={"work": tuple(w for w in fan_out.work if w not in runs)})
+                          for fan_out in fragment.fan_outs if not fan_out.mechanism.startswith(roots)),
+        "functions": tuple(facts.model_copy(update={
+            "calls": tuple(call for call in facts.calls if call not in runs),
+            "parses": tuple(parse for parse in facts.parses if not (parse.origin == "model" and parse.source in runs)),
+        }) for facts in fragment.functions),
     })
 
 

@@ -111,6 +111,9 @@ class Call(BaseModel):
     location: Location
     timeout: Bound
     client: str | None = None
+    # A cap the callee itself puts on how many such calls run at once (a Pydantic AI agent's
+    # ``max_concurrency``): a fan-out over this call is capped even without a semaphore.
+    cap: Bound | None = None
 
 
 class ForeignCall(BaseModel):

@@ -57,6 +57,29 @@ def explicit(ctx: ExtractionContext, given: Given, status: BoundStatus, detail: 
     )
 
 
+def numeric_limit(ctx: ExtractionContext, call: cst.Call, scope: Scope, keyword: str, default: Bound) -> Bound:
+    """A numeric limit given to a call by keyword: a number, ``None`` (no limit at all), absent (the
+    framework's ``default``), or unknown when it cannot be read."""
+    return given_limit(ctx, find_argument(ctx, call, scope, keyword), keyword, default)
+
+
+def given_limit(ctx: ExtractionContext, found: Given | None | object, keyword: str, default: Bound,
+                none_means: Bound | None = None) -> Bound:
+    """``numeric_limit`` for an argument already found (``find_argument``'s answer, or a parameter's
+    default); ``none_means`` replaces the explicit opt-out where the framework reads ``None`` as its default."""
+    if found is UNKNOWN:
+        return Bound.unknown(f"`{keyword}` may come from `**kwargs` that could not be resolved")
+    if not isinstance(found, Given):
+        return default
+    value = ctx.evaluator.evaluate(found.expr, found.scope)
+    if is_none(value):
+        return none_means or explicit(ctx, found, BoundStatus.UNBOUNDED, f"`{keyword}=None`")
+    limit = number(value)
+    if limit is None:
+        return Bound.unknown(f"`{keyword}={code(found.expr)}` could not be resolved statically")
+    return explicit(ctx, found, BoundStatus.BOUNDED, f"`{keyword}={code(found.expr)}`", limit)
+
+
 def number(value: Value) -> float | None:
     if isinstance(value, Literal) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
         return float(value.value)
@@ -65,6 +88,25 @@ def number(value: Value) -> float | None:
 
 def is_none(value: Value) -> bool:
     return isinstance(value, Literal) and value.value is None
+
+
+def literal_string(ctx: ExtractionContext, found: Given | None | object) -> str | None:
+    """The text of an argument given as a string agentlint can read (an agent's ``name=``)."""
+    if isinstance(found, Given):
+        value = ctx.evaluator.evaluate(found.expr, found.scope)
+        if isinstance(value, Literal) and isinstance(value.value, str):
+            return value.value
+    return None
+
+
+def opaque_kwargs(ctx: ExtractionContext, call: cst.Call, scope: Scope) -> bool:
+    """A ``**kwargs`` that cannot be read whole: any setting may hide in it."""
+    for arg in call.args:
+        if arg.star == "**":
+            value = ctx.evaluator.evaluate(arg.value, scope)
+            if not (isinstance(value, DictValue) and value.complete):
+                return True
+    return False
 
 
 def code(expr: cst.CSTNode) -> str:

@@ -241,6 +241,7 @@ def _fan_out(
 ) -> FanOut:
     work: list[str] = []
     spawns = None
+    own_cap: Bound | None = None  # a cap the called object enforces itself (``Call.cap``)
     if isinstance(element, cst.Await):
         element = element.expression
     threads = False
@@ -252,6 +253,7 @@ def _fan_out(
         direct = by_node.get((position.start.row, position.start.column))
         if direct is not None:
             work.append(direct.target)
+            own_cap = direct.cap
         else:
             spawns = ctx.evaluator.qualified_name(element.func, scope)
     return FanOut(
@@ -261,7 +263,7 @@ def _fan_out(
         scope=site.scope.qualname,
         width=width,
         cap=Bound(status=BoundStatus.BOUNDED, provenance=Provenance.DEFAULT,
-                  detail="the default executor's workers") if threads else _cap(ctx, element, scope),
+                  detail="the default executor's workers") if threads else own_cap or _cap(ctx, element, scope),
         work=tuple(work),
         spawns=spawns,
         threads=threads,

@@ -24,6 +24,8 @@ def facts(ctx: ExtractionContext, calls: list[Call], graph_aware: bool) -> list[
     by_scope: dict[str, list[str]] = {}
     for call in calls:
         by_scope.setdefault(call.scope, []).append(call.target)
+    # Functions that run an agent capping its own concurrent runs (``Call.cap``) are capped as a whole.
+    self_capped = {call.scope for call in calls if call.cap is not None}
     invoked: dict[str, list[str]] = {}
     for site in ctx.facts.calls:
         callee = ctx.evaluator.qualified_name(site.node.func, site.scope)
@@ -49,7 +51,7 @@ def facts(ctx: ExtractionContext, calls: list[Call], graph_aware: bool) -> list[
             writes=writes,
             calls=tuple(dict.fromkeys(by_scope.get(scope.qualname, ()))),
             invokes=tuple(dict.fromkeys(invoked.get(scope.qualname, ()))),
-            limits_concurrency=limits_concurrency(ctx, scope),
+            limits_concurrency=limits_concurrency(ctx, scope) or scope.qualname in self_capped,
             tool=processes.tool_decorator(ctx, scope),
             router=router,
             command_gotos=gotos,

@@ -19,6 +19,8 @@ MODEL_WORK = frozenset({CallKind.LLM, CallKind.AGENT})
 # How the text of a model reply is reached from the reply object (``final_output`` and ``output`` are
 # what agent runs return).
 _TEXT_ATTRIBUTES = frozenset({"content", "text", "output_text", "final_output", "output"})
+# Agent runs that return the final answer itself rather than a result object (smolagents' ``agent.run``).
+_TEXT_RUNS = frozenset({"smolagents.MultiStepAgent.run"})
 
 
 class ModelText:
@@ -39,6 +41,10 @@ class ModelText:
             return self.source(expr.expression, scope, depth + 1)
         if isinstance(expr, cst.Attribute) and expr.attr.value in _TEXT_ATTRIBUTES:
             return self._reply(expr.value, scope, depth)
+        if isinstance(expr, cst.Call):
+            where = self._ctx.locate(expr)
+            run = self._calls.get((where.start.row, where.start.column))
+            return run if run is not None and run.target in _TEXT_RUNS else None
         if isinstance(expr, cst.Name):
             bindings = scope.lookup(expr.value)
             if len(bindings) == 1 and bindings[0].kind == "assign" and bindings[0].node is not None:

@@ -182,7 +182,9 @@ class Evaluator:
             derived = self._derivers.get(base.kind, {}).get(expr.func.attr.value) if isinstance(base, Instance) else None
             if derived is not None:
                 return Instance(derived, expr, scope, parent=base)
-        callee = self.evaluate(expr.func, scope, depth)
+        # A parametrised generic (``Agent[Deps, Plan](...)``) builds an instance of the class itself.
+        func = expr.func.value if isinstance(expr.func, cst.Subscript) else expr.func
+        callee = self.evaluate(func, scope, depth)
         if not isinstance(callee, ModuleRef):
             return UNKNOWN
         if callee.qualified in self._dict_constructors:

@@ -1,0 +1,72 @@
+"""Which agent runs' output an expression carries: the building block of ``run-output`` hops, where
+the result of one run becomes the task of another (``writer.run(f"Notes: {researcher.run(q)}")``).
+
+Followed: the run call itself (awaited or not), a name bound to it once, an attribute or item of it
+(``result.output``), f-strings, ``+`` concatenation, ``str(...)`` and methods called on it; a pass
+through a schema check (``Plan.model_validate_json(...)``, ``TypeAdapter(Plan).validate_python``)
+marks the output validated by that schema. Anything else carries nothing agentlint can name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import libcst as cst
+
+from agentlint.python.bounds import code
+from agentlint.python.context import ExtractionContext
+from agentlint.python.outputs import VALIDATORS
+from agentlint.python.scopes import Scope
+
+_MAX_DEPTH = 6
+
+
+@dataclass(frozen=True)
+class Source:
+    agent: str  # the id of the agent whose run produced the value
+    validated_by: str | None = None
+
+
+def sources(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope,
+            run_of: Callable[[cst.Call], str | None], depth: int = 0) -> list[Source]:
+    """``run_of`` names the agent a call runs, or ``None`` for any other call."""
+    if depth > _MAX_DEPTH:
+        return []
+    deeper = depth + 1
+    if isinstance(expr, cst.Await):
+        return sources(ctx, expr.expression, scope, run_of, deeper)
+    if isinstance(expr, cst.FormattedString):
+        return [found for part in expr.parts if isinstance(part, cst.FormattedStringExpression)
+                for found in sources(ctx, part.expression, scope, run_of, deeper)]
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        return sources(ctx, expr.left, scope, run_of, deeper) + sources(ctx, expr.right, scope, run_of, deeper)
+    if isinstance(expr, (cst.Attribute, cst.Subscript)):
+        return sources(ctx, expr.value, scope, run_of, deeper)
+    if isinstance(expr, cst.Name):
+        bindings = scope.lookup(expr.value)
+        if len(bindings) == 1 and bindings[0].kind == "assign" and bindings[0].node is not None:
+            return sources(ctx, bindings[0].node, bindings[0].scope or scope, run_of, deeper)
+        return []
+    if not isinstance(expr, cst.Call):
+        return []
+    agent = run_of(expr)
+    if agent is not None:
+        return [Source(agent)]
+    func = expr.func
+    if isinstance(func, cst.Name) and func.value == "str" and not scope.lookup("str") and expr.args:
+        return sources(ctx, expr.args[0].value, scope, run_of, deeper)
+    if not isinstance(func, cst.Attribute):
+        return []
+    if func.attr.value in VALIDATORS and expr.args:
+        schema = _schema(ctx, func.value, scope)
+        return [Source(found.agent, found.validated_by or schema)
+                for found in sources(ctx, expr.args[0].value, scope, run_of, deeper)]
+    return sources(ctx, func.value, scope, run_of, deeper)  # a method of the value: ``answer.strip()``
+
+
+def _schema(ctx: ExtractionContext, validator: cst.BaseExpression, scope: Scope) -> str:
+    """``Plan`` in ``Plan.model_validate`` and in ``TypeAdapter(Plan).validate_python``."""
+    if isinstance(validator, cst.Call) and validator.args:
+        validator = validator.args[0].value
+    return ctx.evaluator.qualified_name(validator, scope) or code(validator)
