@@ -1,23 +1,312 @@
-"""OpenAI Agents SDK (``openai-agents``, imported as ``agents``): agents, handoffs, agents as tools and ``Runner`` runs.
+"""OpenAI Agents SDK (``openai-agents``, imported as ``agents``): agents, handoffs, agents as tools,
+``Runner`` runs and the run outputs that become another run's input.
 
-Not yet extracted: the adapter is registered so its module names reach the prefilter.
+Facts checked against openai-agents 0.24.0 (``shared/frameworks.md`` section 4): ``Runner.run``,
+``run_sync`` and ``run_streamed`` take ``max_turns=DEFAULT_MAX_TURNS`` (10, ``run_config.py:45``) and
+``max_turns=None`` disables the check (``run.py:1598``, ``if max_turns is not None and current_turn >
+max_turns``); ``Agent.as_tool(max_turns=None)`` means the default of 10 (``agent.py:755``); an agent
+without ``output_type`` (or with ``str``) returns unvalidated text as ``final_output``; ``handoff(agent,
+...)`` takes the target agent first. ``RunConfig`` has no turn limit. A project with its own top-level
+``agents`` package shadows the SDK: assembly drops this adapter's facts then (``ROOTS``).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+import libcst as cst
+
+from agentlint.ir import Agent, Bound, BoundStatus, Call, CallKind, Hop, Provenance, RunSite
 from agentlint.python.adapter import FrameworkFacts
+from agentlint.python.bounds import (
+    Given,
+    code,
+    find_argument,
+    given_limit,
+    is_none,
+    literal_string,
+    opaque_kwargs,
+    wrapper_bound,
+)
 from agentlint.python.clients import Catalog
+from agentlint.python.collector import CallSite, argument
 from agentlint.python.context import ExtractionContext
+from agentlint.python.outputs import VALIDATORS
+from agentlint.python.scopes import Scope
+from agentlint.python.values import UNKNOWN, Instance, ModuleRef
 
 MODULES = ("agents",)
 HINT = re.compile(r"\bagents\b|Runner")
 FRAMEWORK = "openai-agents"
 ROOTS: tuple[str, ...] = ("agents",)
-CANONICAL: dict[str, str] = {}
 CATALOG = Catalog(clients={}, functions={})
+
+AGENT, RUNNER, HANDOFF, OUTPUT_SCHEMA = "agents.Agent", "agents.Runner", "agents.handoff", "agents.AgentOutputSchema"
+CANONICAL = {
+    "agents.agent.Agent": AGENT,
+    "agents.run.Runner": RUNNER,
+    "agents.handoffs.handoff": HANDOFF,
+    "agents.agent_output.AgentOutputSchema": OUTPUT_SCHEMA,
+}
+RUN_METHODS = frozenset({f"{RUNNER}.run", f"{RUNNER}.run_sync", f"{RUNNER}.run_streamed"})
+DEFAULT_MAX_TURNS = 10
+_DEFAULT_TURNS = Bound(status=BoundStatus.BOUNDED, provenance=Provenance.DEFAULT,
+                       detail=f"the Agents SDK's default of {DEFAULT_MAX_TURNS} turns", value=DEFAULT_MAX_TURNS)
+_NO_RUN_TIMEOUT = Bound(status=BoundStatus.UNBOUNDED, provenance=Provenance.DEFAULT,
+                        detail="`Runner.run` sets no time limit of its own")
+# What carries a run's reply on its result: the final output, a cast of it, or the whole history.
+_OUTPUT_ATTRIBUTE, _OUTPUT_METHODS = "final_output", frozenset({"final_output_as", "to_input_list"})
+_MAX_TRACE = 6
+
+
+@dataclass(frozen=True)
+class _Source:
+    """A run whose output an expression carries, and the schema check it passed on the way, if any."""
+
+    agent: str
+    validated_by: str | None = None
+
+
+class _Extraction:
+    """One module's agents and runs. Agent ids are assigned first, so that an agent can name the
+    agents it hands off to and a run its agent whatever order they appear in."""
+
+    def __init__(self, ctx: ExtractionContext) -> None:
+        self.ctx = ctx
+        self.ids: dict[int, str] = {}  # ``Agent(...)`` call -> agent id
+        self.runs: dict[int, str | None] = {}  # ``Runner.run(...)`` call -> the id of the agent it runs
+
+    def run(self) -> FrameworkFacts:
+        facts = FrameworkFacts()
+        agents, runs = [], []
+        for site in self.ctx.facts.calls:
+            callee = self.ctx.evaluator.qualified_name(site.node.func, site.scope)
+            if callee == AGENT:
+                self.ids[id(site.node)] = self._object_id(site)
+                agents.append(site)
+            elif callee in RUN_METHODS:
+                runs.append((site, callee))
+        for site in agents:
+            facts.agents.append(self._agent(site, facts))
+        for site, callee in runs:
+            self.runs[id(site.node)] = self._reference(_agent_argument(site.node), site.scope)
+        for site, callee in runs:
+            self._run(site, callee, facts)
+        return facts
+
+    # identities ---------------------------------------------------------------------------------
+    def _object_id(self, site: CallSite) -> str:
+        """The factory that returns the agent, else the variable it is bound to."""
+        scope = site.scope
+        if scope.kind == "function" and any(_returns(statement.value, site.node, scope)
+                                            for statement in self.ctx.facts.returns.get(id(scope), [])):
+            return scope.dotted
+        name = self.ctx.facts.bound_names.get(id(site.node))
+        if name is not None:
+            return f"{scope.dotted}.{name.removeprefix('self.')}"
+        return f"{scope.dotted}.<Agent:{self.ctx.locate(site.node).start.row}>"
+
+    def _reference(self, expr: cst.BaseExpression | None, scope: Scope) -> str | None:
+        """The id of the agent an expression refers to: an ``Agent(...)`` of this module (directly, by
+        name or through a factory), or the qualified name of an imported agent or factory, which
+        assembly resolves."""
+        if expr is None:
+            return None
+        value = self.ctx.evaluator.evaluate(expr, scope)
+        if isinstance(value, Instance):
+            return self.ids.get(id(value.call)) if value.kind == AGENT else value.kind
+        if isinstance(value, ModuleRef):
+            return value.qualified
+        return None
+
+    # agents ---------------------------------------------------------------------------------------
+    def _agent(self, site: CallSite, facts: FrameworkFacts) -> Agent:
+        agent_id = self.ids[id(site.node)]
+        schema, schema_known = self._output_schema(site)
+        tools, tool_agents = [], []
+        for expr, scope in self._elements(site, "tools"):
+            agent_tool = self._agent_tool(expr, scope, agent_id, facts)
+            if agent_tool is not None:
+                tool_agents.append(agent_tool[0])
+            tools.append(agent_tool[1] if agent_tool else self.ctx.evaluator.qualified_name(expr, scope) or code(expr))
+        name = literal_string(self.ctx, find_argument(self.ctx, site.node, site.scope, "name", 0))
+        delegates = tuple(dict.fromkeys((*self._handoffs(site), *tool_agents)))
+        return Agent(
+            id=agent_id, framework=FRAMEWORK, name=name, location=self.ctx.locate(site.node), output_schema=schema,
+            tools=tuple(tools), delegates=delegates,
+            complete=schema_known and not opaque_kwargs(self.ctx, site.node, site.scope),
+        )
+
+    def _output_schema(self, site: CallSite) -> tuple[str | None, bool]:
+        """The schema ``output_type=`` checks the final output against (``AgentOutputSchema(M)``
+        counts as ``M``); ``None`` for plain text. False when it may hide in ``**kwargs``."""
+        found = find_argument(self.ctx, site.node, site.scope, "output_type")
+        if found is UNKNOWN:
+            return None, False
+        if not isinstance(found, Given):
+            return None, True
+        expr, scope = found.expr, found.scope
+        value = self.ctx.evaluator.evaluate(expr, scope)
+        if is_none(value) or (isinstance(expr, cst.Name) and expr.value == "str" and not scope.lookup("str")):
+            return None, True
+        if isinstance(value, Instance) and value.kind == OUTPUT_SCHEMA:
+            inner = argument(value.call, "output_type", 0)
+            expr, scope = (inner, value.scope) if inner is not None else (expr, scope)
+        return self.ctx.evaluator.qualified_name(expr, scope) or code(expr), True
+
+    def _agent_tool(self, expr: cst.BaseExpression, scope: Scope, outer: str,
+                    facts: FrameworkFacts) -> tuple[str, str] | None:
+        """An agent used as a tool of ``outer`` (``inner.as_tool(...)``), with the tool's name: its
+        output reaches ``outer`` (an ``agent-as-tool`` hop), and each call of the tool is a run of it
+        with its own turn limit."""
+        if not (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute)
+                and expr.func.attr.value == "as_tool"):
+            return None
+        inner = self._reference(expr.func.value, scope)
+        if inner is None:
+            return None
+        location = self.ctx.locate(expr)
+        # A custom extractor decides what the outer agent reads, and may well check it.
+        if find_argument(self.ctx, expr, scope, "custom_output_extractor", 2) is None:
+            facts.hops.append(Hop(id=f"{inner}->{outer}", producer=inner, producer_agent=inner, consumer=outer,
+                                  consumer_agent=outer, mechanism="agent-as-tool", location=location))
+        facts.run_sites.append(RunSite(id=f"{outer}->{inner}.as_tool", target=inner, method="as_tool",
+                                       location=location, framework=FRAMEWORK,
+                                       limits={"max_turns": self._max_turns(expr, scope, none_is_default=True)}))
+        return inner, literal_string(self.ctx, find_argument(self.ctx, expr, scope, "tool_name", 0)) or inner
+
+    def _handoffs(self, site: CallSite) -> list[str]:
+        """The agents this one can hand the conversation to, directly or through ``handoff(agent)``."""
+        targets = []
+        for expr, scope in self._elements(site, "handoffs"):
+            if isinstance(expr, cst.Call) and self.ctx.evaluator.qualified_name(expr.func, scope) == HANDOFF:
+                expr = argument(expr, "agent", 0) or expr
+            target = self._reference(expr, scope)
+            if target is not None:
+                targets.append(target)
+        return targets
+
+    def _elements(self, site: CallSite, keyword: str) -> list[tuple[cst.BaseExpression, Scope]]:
+        found = find_argument(self.ctx, site.node, site.scope, keyword)
+        if not isinstance(found, Given):
+            return []
+        expr, scope = _single_assignment(found.expr, found.scope) or (found.expr, found.scope)
+        if not isinstance(expr, (cst.List, cst.Tuple)):
+            return []
+        return [(element.value, scope) for element in expr.elements if not isinstance(element, cst.StarredElement)]
+
+    # runs -----------------------------------------------------------------------------------------
+    def _run(self, site: CallSite, callee: str, facts: FrameworkFacts) -> None:
+        location = self.ctx.locate(site.node)
+        scope = site.scope.qualname
+        agent = self.runs[id(site.node)]
+        target = agent or code(_agent_argument(site.node) or site.node.func)
+        method = callee.rsplit(".", 1)[1]
+        facts.calls.append(Call(id=f"{scope}->{callee}", kind=CallKind.AGENT, target=callee, scope=scope,
+                                location=location, timeout=wrapper_bound(self.ctx, site) or _NO_RUN_TIMEOUT))
+        facts.run_sites.append(RunSite(id=f"{scope}->{target}.{method}", target=target, method=method,
+                                       location=location, framework=FRAMEWORK,
+                                       limits={"max_turns": self._max_turns(site.node, site.scope)}))
+        given = argument(site.node, "input", 1)
+        if agent is None or given is None:
+            return
+        # An agent continuing its own conversation (``result.to_input_list() + [...]``) is no hop.
+        for source in dict.fromkeys(source for source in self._sources(given, site.scope) if source.agent != agent):
+            hop_id = f"{scope}:{source.agent}->{agent}"
+            taken = sum(hop.id.split("#")[0] == hop_id for hop in facts.hops)
+            facts.hops.append(Hop(
+                id=f"{hop_id}#{taken + 1}" if taken else hop_id, producer=source.agent, producer_agent=source.agent,
+                consumer=agent, consumer_agent=agent, mechanism="run-output", location=location,
+                validated_by=source.validated_by, validated=True if source.validated_by else None,
+            ))
+
+    def _max_turns(self, call: cst.Call, scope: Scope, *, none_is_default: bool = False) -> Bound:
+        """``max_turns=`` of a run: the SDK's 10 when absent, no limit at all when ``None`` (except on
+        ``as_tool``, where ``None`` means the default)."""
+        return given_limit(self.ctx, find_argument(self.ctx, call, scope, "max_turns"), "max_turns", _DEFAULT_TURNS,
+                           none_means=_DEFAULT_TURNS if none_is_default else None)
+
+    def _sources(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> list[_Source]:
+        """The runs whose output an expression carries: ``result.final_output`` (also inside an
+        f-string, a concatenation, ``str(...)`` or a name bound to it), ``result.to_input_list()``,
+        marked as validated when it went through ``Model.model_validate(...)`` or a ``TypeAdapter``."""
+        if depth > _MAX_TRACE:
+            return []
+        deeper = depth + 1
+        if isinstance(expr, cst.Await):
+            return self._sources(expr.expression, scope, deeper)
+        if isinstance(expr, cst.FormattedString):
+            return [source for part in expr.parts if isinstance(part, cst.FormattedStringExpression)
+                    for source in self._sources(part.expression, scope, deeper)]
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+            return self._sources(expr.left, scope, deeper) + self._sources(expr.right, scope, deeper)
+        if isinstance(expr, (cst.List, cst.Tuple)):
+            return [source for element in expr.elements for source in self._sources(element.value, scope, deeper)]
+        if isinstance(expr, cst.Attribute):
+            if expr.attr.value == _OUTPUT_ATTRIBUTE:
+                return self._run_output(expr.value, scope)
+            return self._sources(expr.value, scope, deeper)
+        if isinstance(expr, cst.Subscript):
+            return self._sources(expr.value, scope, deeper)
+        if isinstance(expr, cst.Call):
+            return self._call_sources(expr, scope, deeper)
+        if isinstance(expr, cst.Name):
+            bound = _single_assignment(expr, scope)
+            return self._sources(*bound, deeper) if bound is not None else []
+        return []
+
+    def _call_sources(self, call: cst.Call, scope: Scope, depth: int) -> list[_Source]:
+        func = call.func
+        if isinstance(func, cst.Name) and func.value == "str" and not scope.lookup("str") and call.args:
+            return self._sources(call.args[0].value, scope, depth)
+        if not isinstance(func, cst.Attribute):
+            return []
+        if func.attr.value in _OUTPUT_METHODS:
+            return self._run_output(func.value, scope)
+        if func.attr.value in VALIDATORS and call.args:
+            schema = self._schema_of(func.value, scope)
+            return [_Source(source.agent, source.validated_by or schema)
+                    for source in self._sources(call.args[0].value, scope, depth)]
+        return self._sources(func.value, scope, depth)  # a method of the value: ``plan.model_dump_json()``
+
+    def _schema_of(self, validator: cst.BaseExpression, scope: Scope) -> str:
+        """``Plan`` in ``Plan.model_validate`` and in ``TypeAdapter(Plan).validate_python``."""
+        if isinstance(validator, cst.Call) and validator.args:
+            validator = validator.args[0].value
+        return self.ctx.evaluator.qualified_name(validator, scope) or code(validator)
+
+    def _run_output(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> list[_Source]:
+        """The run whose result ``expr`` is (``result`` bound to ``await Runner.run(planner, q)``)."""
+        if isinstance(expr, cst.Await):
+            expr = expr.expression
+        if isinstance(expr, cst.Call):
+            agent = self.runs.get(id(expr))
+            return [_Source(agent)] if agent is not None else []
+        bound = _single_assignment(expr, scope) if depth < _MAX_TRACE else None
+        return self._run_output(*bound, depth + 1) if bound is not None else []
 
 
 def extract(ctx: ExtractionContext) -> FrameworkFacts:
-    return FrameworkFacts()
+    return _Extraction(ctx).run()
+
+
+def _agent_argument(call: cst.Call) -> cst.BaseExpression | None:
+    return argument(call, "starting_agent", 0)
+
+
+def _returns(value: cst.BaseExpression | None, node: cst.Call, scope: Scope) -> bool:
+    """Whether a ``return`` gives back ``node``, directly or through a name bound to it once."""
+    if value is node:
+        return True
+    bound = _single_assignment(value, scope) if value is not None else None
+    return bound is not None and bound[0] is node
+
+
+def _single_assignment(expr: cst.BaseExpression, scope: Scope) -> tuple[cst.BaseExpression, Scope] | None:
+    if not isinstance(expr, cst.Name):
+        return None
+    bindings = scope.lookup(expr.value)
+    if len(bindings) == 1 and bindings[0].kind == "assign" and bindings[0].node is not None:
+        return bindings[0].node, bindings[0].scope or scope
+    return None
