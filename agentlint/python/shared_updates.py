@@ -1,14 +1,20 @@
 """Read-modify-write of shared state across an ``await``: an async function reads a module-level
 dict entry or object attribute into a local, awaits, then writes back a value computed from that
 local. Two copies of the coroutine running concurrently interleave at the ``await`` and one update is
-lost. Recognised in source order within one function; a block under ``async with <lock>`` is safe."""
+lost. Recognised in source order within one function; a block under ``async with <lock>`` is safe.
+
+A LlamaIndex workflow's store is shared the same way by every step of a run: ``n = await
+ctx.store.get("n")`` ... ``await ctx.store.set("n", n + 1)`` with another ``await`` in between. Reads
+take no lock and each ``set`` takes the writer lock only for itself, whereas ``async with
+ctx.store.edit_state() as state:`` holds it for the whole block (``workflows/context/state_store.py``,
+``get`` at 1073, ``set`` at 1080, ``edit_state`` at 1106), so the block counts as locked."""
 
 from __future__ import annotations
 
 import libcst as cst
 
 from agentlint.ir import GlobalUpdate
-from agentlint.python.collector import LOCK_LIKE
+from agentlint.python.collector import LOCK_LIKE, argument
 from agentlint.python.context import ExtractionContext
 from agentlint.python.scopes import Scope
 
@@ -49,7 +55,8 @@ class _Tracker(cst.CSTVisitor):
         self.races: list[tuple[str, cst.CSTNode]] = []
 
     def visit_With(self, node: cst.With) -> None:
-        locked = any(LOCK_LIKE.search(cst.Module(body=[]).code_for_node(item.item)) for item in node.items)
+        locked = any(LOCK_LIKE.search(cst.Module(body=[]).code_for_node(item.item))
+                     or _store_call(item.item, "edit_state") is not None for item in node.items)
         self.lock_stack.append(locked)
         self.locks += locked
 
@@ -68,7 +75,7 @@ class _Tracker(cst.CSTVisitor):
         for target in original_node.targets:
             if isinstance(target.target, cst.Name):
                 source = _unwrap(original_node.value)
-                shared = _shared_target(source, self.shared)
+                shared = _shared_target(source, self.shared) or _store_key(_store_call(source, "get"))
                 if shared is not None:
                     self.reads[target.target.value] = (shared, self.awaits)
                 continue
@@ -79,6 +86,18 @@ class _Tracker(cst.CSTVisitor):
                 if read == written and self.awaits > awaits_then and _mentions(original_node.value, local):
                     self.races.append((written, original_node))
 
+
+    def leave_Await(self, original_node: cst.Await) -> None:
+        """``await ctx.store.set("n", n + 1)`` after ``n = await ctx.store.get("n")``, with an ``await``
+        in between besides the ``set``'s own."""
+        call = _store_call(original_node.expression, "set")
+        written = _store_key(call)
+        value = argument(call, "value", 1) if call is not None else None
+        if written is None or value is None or self.locks:
+            return
+        for local, (read, awaits_then) in self.reads.items():
+            if read == written and self.awaits - 1 > awaits_then and _mentions(value, local):
+                self.races.append((written, original_node))
 
     def leave_AugAssign(self, original_node: cst.AugAssign) -> None:
         """``STATE["n"] += await f()`` loads the old value before the ``await`` runs."""
@@ -97,6 +116,23 @@ def _awaits(expr: cst.BaseExpression) -> bool:
 
     expr.visit(_Finder())
     return found
+
+
+def _store_call(expr: cst.BaseExpression, method: str) -> cst.Call | None:
+    """``ctx.store.<method>(...)`` on a name (a LlamaIndex workflow ``Context``)."""
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == method:
+        store = expr.func.value
+        if isinstance(store, cst.Attribute) and store.attr.value == "store" and isinstance(store.value, cst.Name):
+            return expr
+    return None
+
+
+def _store_key(call: cst.Call | None) -> str | None:
+    """``ctx.store["n"]`` for a store call whose path is a string literal."""
+    if call is None or not call.args or not isinstance(call.args[0].value, cst.SimpleString):
+        return None
+    store = call.func.value  # type: ignore[attr-defined]
+    return f"{store.value.value}.store[{call.args[0].value.value}]"
 
 
 def _unwrap(expr: cst.BaseExpression) -> cst.BaseExpression:

@@ -14,6 +14,11 @@ class AwaitedReadModifyWrite(GraphRule):
     attribute, awaits, and then writes back a value computed from what it read (`n = STATE["done"]`,
     `await ...`, `STATE["done"] = n + 1`), or does `STATE["spent"] += await cost(...)`.
 
+    A LlamaIndex workflow step does the same to the run's shared store (`n = await
+    ctx.store.get("n")`, `await ...`, `await ctx.store.set("n", n + 1)`) when another step sends it
+    several events in a loop (`ctx.send_event(...)`) and its `@step` allows more than one worker (the
+    default is 4).
+
     ## Why is this bad?
     asyncio switches tasks at every `await`. Two agents that read the shared counter, memory or
     budget before either writes it both write back their own version, and one agent's update is lost
@@ -64,7 +69,12 @@ class AwaitedReadModifyWrite(GraphRule):
     Only module-level names are treated as shared, only in the function the tasks run (not in helpers
     it awaits), and only reads into a local followed by a write of the same key in source order. An
     `async with` on anything named like a lock counts as protection. Shared stores with their own API
-    (`await store.get(...)` then `await store.put(...)`) are not covered yet.
+    (`await store.get(...)` then `await store.put(...)`) are not covered, except a LlamaIndex
+    workflow's `ctx.store.get`/`ctx.store.set` with a literal key; `async with ctx.store.edit_state()`
+    holds the store's lock and is safe. A step counts as running concurrently only when a step of the
+    same workflow class sends its event type in a loop and its `num_workers` is a number above one:
+    events returned by a step that itself runs several times, two different steps updating the same
+    key, and `get_state`/`set_state` of the whole state are not followed.
     """
 
     code = "AGL404"
