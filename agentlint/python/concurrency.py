@@ -8,6 +8,8 @@ asyncio's ``gather``/``TaskGroup``/``create_task`` have no concurrency cap.
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from agentlint.ir import Bound, BoundStatus, Call, FanOut, Provenance, Retry
@@ -216,11 +218,21 @@ def _gather(ctx: ExtractionContext, site: CallSite, mechanism: str, by_node: dic
 
 def _spawn_in_loop(ctx: ExtractionContext, site: CallSite, mechanism: str, by_node: dict) -> FanOut | None:  # type: ignore[type-arg]
     loops = [loop for loop in site.loops if isinstance(loop, cst.For)]
-    if not loops or not site.node.args:
+    if not loops or not site.node.args or _awaited_in_turn(ctx, site, loops[-1]):
         return None
     iterable = loops[-1].iter
     return _fan_out(ctx, site, mechanism, width(ctx, iterable, site.scope), site.node.args[0].value, site.scope,
                     by_node)
+
+
+def _awaited_in_turn(ctx: ExtractionContext, site: CallSite, loop: cst.For) -> bool:
+    """``task = asyncio.create_task(...)`` then ``await task`` in the same iteration (done to make the
+    call cancellable): one task at a time, not a fan-out."""
+    name = ctx.facts.bound_names.get(id(site.node))
+    if name is None:
+        return False
+    body = cst.Module(body=[]).code_for_node(loop.body)
+    return re.search(rf"\bawait\s+(?:asyncio\.(?:wait_for|shield)\(\s*)?{re.escape(name)}\b(?!\.)", body) is not None
 
 
 def _comprehension(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope):  # type: ignore[no-untyped-def]

@@ -59,11 +59,13 @@ class UnboundedGather(GraphRule):
     ```
 
     ## Known problems
-    A branch counts as agent work only when agentlint sees an HTTP or LLM call in it, directly or up to
-    three function calls deep; fan-out over framework agents (`Runner.run`, `crew.kickoff`) is covered by
-    the framework rules. Any `async with` on a name that looks like a limiter (`sem`, `limit`,
-    `throttle`, `pool`) counts as a cap. Tasks collected in a list in a loop and gathered later are not
-    followed.
+    A branch counts as agent work only when agentlint sees an HTTP or LLM call or an agent run in it
+    (`Runner.run`, a Pydantic AI `agent.run`, an AutoGen `team.run`), directly or up to three function
+    calls deep; a Pydantic AI agent built with `max_concurrency` caps its own runs. CrewAI's
+    `kickoff_for_each_async` is AGL304's. Any `async with` on a name that looks like a limiter (`sem`,
+    `limit`, `throttle`, `pool`) counts as a cap. A task created in a loop and awaited in the same
+    iteration runs one at a time and is not reported. Tasks collected in a list in a loop and gathered
+    later are not followed.
     """
 
     code = "AGL301"
