@@ -41,7 +41,7 @@ from agentlint.python.clients import Catalog, ClientSpec, always
 from agentlint.python.collector import CallSite
 from agentlint.python.context import ExtractionContext
 from agentlint.python.identities import object_id
-from agentlint.python.crewai import _elements, _single_assignment
+from agentlint.python.expressions import list_elements, single_assignment
 from agentlint.python.http import httpx_timeout
 from agentlint.python.scopes import Scope
 from agentlint.python.values import UNKNOWN, Instance, Literal, ModuleRef
@@ -146,7 +146,7 @@ class _Extraction:
         )
 
     def _items(self, found: Given | None | object) -> list[tuple[cst.BaseExpression, Scope]]:
-        return (_elements(found.expr, found.scope) or []) if isinstance(found, Given) else []
+        return (list_elements(found.expr, found.scope) or []) if isinstance(found, Given) else []
 
     def _handoff_target(self, expr: cst.BaseExpression, scope: Scope) -> str | None:
         """The agent name a handoff goes to: ``"refunds"`` or ``Handoff(target="refunds")``."""
@@ -206,7 +206,7 @@ class _Extraction:
             return either(sides) if isinstance(expr.operator, cst.BitOr) else every(sides)
         if isinstance(expr, cst.Call):
             return self._call_verdict(expr, scope, depth) or unreadable
-        bound = _single_assignment(expr, scope)
+        bound = single_assignment(expr, scope)
         if bound is not None:
             return self._verdict(bound[0], bound[1], depth + 1)
         if isinstance(self.ctx.evaluator.evaluate(expr, scope), ModuleRef):
@@ -217,7 +217,7 @@ class _Extraction:
         kind = self.ctx.evaluator.qualified_name(expr.func, scope)
         if kind in (AND, OR):
             found = find_argument(self.ctx, expr, scope, "conditions", 0)
-            parts = _elements(found.expr, found.scope) if isinstance(found, Given) else None
+            parts = list_elements(found.expr, found.scope) if isinstance(found, Given) else None
             if not parts:
                 return None
             verdicts = [self._verdict(part, part_scope, depth + 1) for part, part_scope in parts]

@@ -13,7 +13,7 @@ import networkx as nx
 
 from agentlint.python.bounds import Given, find_argument, literal_string
 from agentlint.python.context import ExtractionContext
-from agentlint.python.crewai import _single_assignment
+from agentlint.python.expressions import single_assignment
 from agentlint.python.scopes import Scope
 from agentlint.python.values import Instance, Literal
 
@@ -27,7 +27,7 @@ CANONICAL = {
 def cyclic(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope) -> bool:
     """``graph=builder.build()`` (directly or through a name bound once) whose ``add_edge`` and
     ``add_conditional_edges`` calls form a cycle."""
-    bound = _single_assignment(expr, scope) if not isinstance(expr, cst.Call) else None
+    bound = single_assignment(expr, scope) if not isinstance(expr, cst.Call) else None
     if bound is not None:
         expr, scope = bound
     if not (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "build"):

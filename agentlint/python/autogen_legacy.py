@@ -18,7 +18,7 @@ from agentlint.python.bounds import Given, find_argument, literal_string, numeri
 from agentlint.python.collector import CallSite
 from agentlint.python.context import ExtractionContext
 from agentlint.python.identities import object_id
-from agentlint.python.crewai import _elements
+from agentlint.python.expressions import list_elements
 from agentlint.python.scopes import Scope
 from agentlint.python.values import Instance
 
@@ -68,7 +68,7 @@ def _agent(ctx: ExtractionContext, site: CallSite, agent_id: str) -> Agent:
 
 def _group_chat(ctx: ExtractionContext, site: CallSite, ids: dict[int, str]) -> Team:
     found = find_argument(ctx, site.node, site.scope, "agents", 0)
-    members = (_elements(found.expr, found.scope) or []) if isinstance(found, Given) else []
+    members = (list_elements(found.expr, found.scope) or []) if isinstance(found, Given) else []
     agents = [_instance_id(ctx, expr, scope, ids, AGENT_KINDS) for expr, scope in members]
     return Team(id=ids[id(site.node)], framework=FRAMEWORK, name=None, location=ctx.locate(site.node),
                 agents=tuple(agent for agent in agents if agent is not None),

@@ -19,7 +19,7 @@ from agentlint.python.context import ExtractionContext
 from agentlint.python.functions import SEMAPHORE_LIKE, SEMAPHORES
 from agentlint.python.widths import width
 from agentlint.python.scopes import Scope
-from agentlint.python.values import UNKNOWN, Instance, Literal, ModuleRef
+from agentlint.python.values import UNKNOWN, Instance, ModuleRef
 
 MODULES = ("tenacity", "backoff", "asyncio", "anyio", "concurrent", "threading")
 CANONICAL = {

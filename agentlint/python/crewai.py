@@ -40,12 +40,14 @@ from agentlint.ir import (
     Team,
 )
 from agentlint.python.adapter import FrameworkFacts
-from agentlint.python.bounds import Given, code, explicit, find_argument, is_none, number
+from agentlint.python.bounds import Given, code, explicit, find_argument, is_none, literal_string, number, opaque_kwargs
 from agentlint.python.clients import Catalog
 from agentlint.python.collector import CallSite, argument
 from agentlint.python.context import ExtractionContext
+from agentlint.python.expressions import list_elements, single_assignment
+from agentlint.python.identities import object_id
 from agentlint.python.scopes import Scope
-from agentlint.python.values import UNKNOWN, DictValue, Instance, Literal, ModuleRef
+from agentlint.python.values import UNKNOWN, Instance, Literal, ModuleRef
 
 # The CLI template's ``main.py`` runs the crew without importing crewai; the fan-out methods are
 # distinctive enough to parse a file for.
@@ -144,7 +146,7 @@ class _Extraction:
             kind = self.ctx.evaluator.qualified_name(site.node.func, site.scope)
             if kind in sites:
                 sites[kind].append(site)
-                self.ids[id(site.node)] = self._object_id(site, kind.rsplit(".", 1)[1])
+                self.ids[id(site.node)] = object_id(self.ctx, site, kind.rsplit(".", 1)[1])
         facts.agents = [self._agent(site) for site in sites[AGENT]]
         facts.tasks = [self._task(site) for site in sites[TASK]]
         facts.teams = [self._team(site) for site in sites[CREW]]
@@ -153,28 +155,6 @@ class _Extraction:
         return facts
 
     # identities ---------------------------------------------------------------------------------
-    def _object_id(self, site: CallSite, label: str) -> str:
-        """The function that returns the object (an ``@agent`` method, a factory), else the variable
-        it is bound to: names that survive edits elsewhere in the file."""
-        scope = site.scope
-        if scope.kind == "function" and self._returned(site.node, scope):
-            return scope.dotted
-        name = self.ctx.facts.bound_names.get(id(site.node))
-        if name is not None:
-            return f"{scope.dotted}.{name.removeprefix('self.')}"
-        return f"{scope.dotted}.<{label}:{self.ctx.locate(site.node).start.row}>"
-
-    def _returned(self, node: cst.Call, scope: Scope) -> bool:
-        for statement in self.ctx.facts.returns.get(id(scope), []):
-            value = statement.value
-            if value is node:
-                return True
-            if isinstance(value, cst.Name):
-                bindings = scope.bindings.get(value.value, [])
-                if len(bindings) == 1 and bindings[0].node is node:
-                    return True
-        return False
-
     def _crew_class(self, scope: Scope) -> _CrewClass | None:
         owner = scope.owner_class
         return self.classes.get(owner.dotted) if owner is not None else None
@@ -194,7 +174,7 @@ class _Extraction:
         value = self.ctx.evaluator.evaluate(expr, scope)
         if isinstance(value, Instance) and value.kind == kind:
             return self.ids.get(id(value.call))
-        bound = _single_assignment(expr, scope)
+        bound = single_assignment(expr, scope)
         if bound is not None and depth < 3:
             return self._reference(bound[0], bound[1], kind, depth + 1)
         return None
@@ -223,15 +203,6 @@ class _Extraction:
         location = self.ctx.locate(found.anchor)
         return ConfigRef(path=path, key=key.value, owner=crew.scope.dotted, location=location), True
 
-    def _opaque_kwargs(self, site: CallSite) -> bool:
-        """A ``**kwargs`` that cannot be read whole: any setting may hide in it."""
-        for arg in site.node.args:
-            if arg.star == "**":
-                value = self.ctx.evaluator.evaluate(arg.value, site.scope)
-                if not (isinstance(value, DictValue) and value.complete):
-                    return True
-        return False
-
     def _given(self, site: CallSite, keyword: str) -> Given | None | object:
         """The argument when the call sets it to something other than ``None``: a ``None`` is
         overridden by the ``config=`` entry, like an absent argument."""
@@ -258,10 +229,10 @@ class _Extraction:
         if isinstance(role, Given):
             settings.append("role")
         return Agent(
-            id=self.ids[id(site.node)], framework=FRAMEWORK, name=_string(self.ctx, role),
+            id=self.ids[id(site.node)], framework=FRAMEWORK, name=literal_string(self.ctx, role),
             location=self.ctx.locate(site.node), config_ref=config_ref, limits=limits,
             allow_delegation=allow_delegation, settings=tuple(settings),
-            complete=complete and not self._opaque_kwargs(site),
+            complete=complete and not opaque_kwargs(self.ctx, site.node, site.scope),
         )
 
     def _limit(self, site: CallSite, name: str, defaults: dict[str, tuple[float | None, str]]) -> tuple[Bound, bool]:
@@ -281,7 +252,7 @@ class _Extraction:
 
     def _task(self, site: CallSite) -> Task:
         config_ref, complete = self._config_ref(site, "tasks")
-        complete &= not self._opaque_kwargs(site)
+        complete &= not opaque_kwargs(self.ctx, site.node, site.scope)
         given = {name: self._given(site, name) for name in
                  ("name", "agent", "context", *SCHEMA_SETTINGS, *GUARDRAIL_SETTINGS, "human_input", "async_execution")}
         settings = [name for name, found in given.items() if found is UNKNOWN or isinstance(found, Given)]
@@ -292,7 +263,7 @@ class _Extraction:
         guardrail = any(_present(given[name]) for name in GUARDRAIL_SETTINGS)
         context, context_location, context_complete = self._context(site, given["context"])
         return Task(
-            id=self.ids[id(site.node)], framework=FRAMEWORK, name=_string(self.ctx, given["name"]),
+            id=self.ids[id(site.node)], framework=FRAMEWORK, name=literal_string(self.ctx, given["name"]),
             location=self.ctx.locate(site.node), config_ref=config_ref, agent=agent,
             output_schema=self._schema_name(schema), guardrail=guardrail,
             human_review=_flag(self.ctx, given["human_input"], unreadable=True),
@@ -316,7 +287,7 @@ class _Extraction:
             return ((), None, True) if explicit_none else (None, None, True)
         if not isinstance(found, Given):
             return (), None, False
-        elements = _elements(found.expr, found.scope)
+        elements = list_elements(found.expr, found.scope)
         if elements is None:
             return (), self.ctx.locate(found.anchor), False
         ids = [self._reference(expr, scope, TASK) for expr, scope in elements]
@@ -325,7 +296,7 @@ class _Extraction:
 
     # crews and their runs -----------------------------------------------------------------------
     def _team(self, site: CallSite) -> Team:
-        complete = find_argument(self.ctx, site.node, site.scope, "config") is None and not self._opaque_kwargs(site)
+        complete = find_argument(self.ctx, site.node, site.scope, "config") is None and not opaque_kwargs(self.ctx, site.node, site.scope)
         members = {}
         for section, kind in (("agents", AGENT), ("tasks", TASK)):
             ids, readable = self._members(site, section, kind)
@@ -333,7 +304,7 @@ class _Extraction:
             complete &= readable
         limits = {name: self._limit(site, name, CREW_DEFAULTS)[0] for name in CREW_DEFAULTS}
         crew = self._crew_class(site.scope)
-        name = _string(self.ctx, find_argument(self.ctx, site.node, site.scope, "name"))
+        name = literal_string(self.ctx, find_argument(self.ctx, site.node, site.scope, "name"))
         return Team(
             id=self.ids[id(site.node)], framework=FRAMEWORK, location=self.ctx.locate(site.node),
             name=name or (crew.scope.dotted.rsplit(".", 1)[-1] if crew is not None else None),
@@ -353,7 +324,7 @@ class _Extraction:
                 and expr.attr.value == section):
             methods = crew.agents if section == "agents" else crew.tasks
             return tuple(f"{crew.scope.dotted}.{name}" for name in methods), not crew.inherits
-        elements = _elements(expr, found.scope)
+        elements = list_elements(expr, found.scope)
         if elements is None:
             return (), False
         ids = [self._reference(element, scope, kind) for element, scope in elements]
@@ -412,7 +383,7 @@ class _Extraction:
             return None
         if isinstance(expr, cst.Call):
             return self.ctx.evaluator.qualified_name(expr.func, scope)
-        bound = _single_assignment(expr, scope)
+        bound = single_assignment(expr, scope)
         if bound is not None and depth < 3:
             return self._crew_target(bound[0], bound[1], depth + 1)
         return None
@@ -467,38 +438,6 @@ def _decorator_target(decorator: cst.Decorator) -> cst.BaseExpression:
 
 
 # expression helpers -------------------------------------------------------------------------------
-def _single_assignment(expr: cst.BaseExpression, scope: Scope) -> tuple[cst.BaseExpression, Scope] | None:
-    """The expression a name (or ``self.x``) is bound to, when it is bound exactly once."""
-    if isinstance(expr, cst.Name):
-        bindings = scope.lookup(expr.value)
-    elif (isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and scope.owner_class is not None
-          and expr.value.value == scope.self_name):
-        bindings = scope.owner_class.attributes.get(expr.attr.value, [])
-    else:
-        return None
-    if len(bindings) == 1 and bindings[0].kind == "assign" and bindings[0].node is not None:
-        return bindings[0].node, bindings[0].scope or scope
-    return None
-
-
-def _elements(expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> list[tuple[cst.BaseExpression, Scope]] | None:
-    """The items of a list or tuple display, given directly or bound to a name once."""
-    if isinstance(expr, (cst.List, cst.Tuple)):
-        if any(isinstance(element, cst.StarredElement) for element in expr.elements):
-            return None
-        return [(element.value, scope) for element in expr.elements]
-    bound = _single_assignment(expr, scope)
-    return _elements(*bound, depth + 1) if bound is not None and depth < 3 else None
-
-
-def _string(ctx: ExtractionContext, found: Given | None | object) -> str | None:
-    if isinstance(found, Given):
-        value = ctx.evaluator.evaluate(found.expr, found.scope)
-        if isinstance(value, Literal) and isinstance(value.value, str):
-            return value.value
-    return None
-
-
 def _flag(ctx: ExtractionContext, found: Given | None | object, *, unreadable: bool) -> bool:
     """A flag's value: False unless given, ``unreadable`` when given as something agentlint cannot
     read (an opaque ``**kwargs`` makes the whole object incomplete instead)."""
@@ -538,7 +477,7 @@ def _width(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope, depth
         return _width(ctx, expr.args[0].value, scope, depth + 1) if len(expr.args) == 1 else BoundStatus.UNKNOWN
     if isinstance(ctx.evaluator.evaluate(expr, scope), Literal):
         return BoundStatus.BOUNDED
-    bound = _single_assignment(expr, scope)
+    bound = single_assignment(expr, scope)
     if bound is not None and depth < 3:
         return _width(ctx, bound[0], bound[1], depth + 1)
     return BoundStatus.UNBOUNDED

@@ -50,6 +50,7 @@ from agentlint.python.bounds import (
 from agentlint.python.clients import Catalog
 from agentlint.python.collector import TIMEOUT_WRAPPERS, CallSite, Wrapper, argument
 from agentlint.python.context import ExtractionContext
+from agentlint.python.expressions import list_elements
 from agentlint.python.identities import object_id
 from agentlint.python.outputs import VALIDATORS
 from agentlint.python.scopes import Scope
@@ -210,7 +211,7 @@ class _Extraction:
         """What a list argument holds (agent ids for agents built here, else qualified names or
         source) and whether the whole list could be read."""
         found = find_argument(self.ctx, site.node, site.scope, keyword)
-        elements = _elements(found.expr, found.scope) if isinstance(found, Given) else None
+        elements = list_elements(found.expr, found.scope) if isinstance(found, Given) else None
         names = []
         for expr, scope in elements or ():
             value = self.ctx.evaluator.evaluate(expr, scope)
@@ -493,15 +494,4 @@ def _parameter_default(init: Scope, name: str) -> Given | None:
     for param in (*node.params.params, *node.params.kwonly_params):
         if param.name.value == name and param.default is not None:
             return Given(param.default, init, param)
-    return None
-
-
-def _elements(expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> list[tuple[cst.BaseExpression, Scope]] | None:
-    """The items of a list display, given directly or bound to a name once."""
-    if isinstance(expr, (cst.List, cst.Tuple)):
-        return [(element.value, scope) for element in expr.elements if not isinstance(element, cst.StarredElement)]
-    if isinstance(expr, cst.Name) and depth < 3:
-        bindings = scope.lookup(expr.value)
-        if len(bindings) == 1 and bindings[0].kind == "assign" and bindings[0].node is not None:
-            return _elements(bindings[0].node, bindings[0].scope or scope, depth + 1)
     return None

@@ -32,6 +32,8 @@ from agentlint.python.bounds import (
 from agentlint.python.clients import Catalog
 from agentlint.python.collector import CallSite, argument
 from agentlint.python.context import ExtractionContext
+from agentlint.python.expressions import single_assignment
+from agentlint.python.identities import object_id
 from agentlint.python.outputs import VALIDATORS
 from agentlint.python.scopes import Scope
 from agentlint.python.values import UNKNOWN, Instance, ModuleRef
@@ -83,7 +85,7 @@ class _Extraction:
         for site in self.ctx.facts.calls:
             callee = self.ctx.evaluator.qualified_name(site.node.func, site.scope)
             if callee == AGENT:
-                self.ids[id(site.node)] = self._object_id(site)
+                self.ids[id(site.node)] = object_id(self.ctx, site, "Agent")
                 agents.append(site)
             elif callee in RUN_METHODS:
                 runs.append((site, callee))
@@ -94,18 +96,6 @@ class _Extraction:
         for site, callee in runs:
             self._run(site, callee, facts)
         return facts
-
-    # identities ---------------------------------------------------------------------------------
-    def _object_id(self, site: CallSite) -> str:
-        """The factory that returns the agent, else the variable it is bound to."""
-        scope = site.scope
-        if scope.kind == "function" and any(_returns(statement.value, site.node, scope)
-                                            for statement in self.ctx.facts.returns.get(id(scope), [])):
-            return scope.dotted
-        name = self.ctx.facts.bound_names.get(id(site.node))
-        if name is not None:
-            return f"{scope.dotted}.{name.removeprefix('self.')}"
-        return f"{scope.dotted}.<Agent:{self.ctx.locate(site.node).start.row}>"
 
     def _reference(self, expr: cst.BaseExpression | None, scope: Scope) -> str | None:
         """The id of the agent an expression refers to: an ``Agent(...)`` of this module (directly, by
@@ -191,7 +181,7 @@ class _Extraction:
         found = find_argument(self.ctx, site.node, site.scope, keyword)
         if not isinstance(found, Given):
             return []
-        expr, scope = _single_assignment(found.expr, found.scope) or (found.expr, found.scope)
+        expr, scope = single_assignment(found.expr, found.scope) or (found.expr, found.scope)
         if not isinstance(expr, (cst.List, cst.Tuple)):
             return []
         return [(element.value, scope) for element in expr.elements if not isinstance(element, cst.StarredElement)]
@@ -252,7 +242,7 @@ class _Extraction:
         if isinstance(expr, cst.Call):
             return self._call_sources(expr, scope, deeper)
         if isinstance(expr, cst.Name):
-            bound = _single_assignment(expr, scope)
+            bound = single_assignment(expr, scope)
             return self._sources(*bound, deeper) if bound is not None else []
         return []
 
@@ -283,7 +273,7 @@ class _Extraction:
         if isinstance(expr, cst.Call):
             agent = self.runs.get(id(expr))
             return [_Source(agent)] if agent is not None else []
-        bound = _single_assignment(expr, scope) if depth < _MAX_TRACE else None
+        bound = single_assignment(expr, scope) if depth < _MAX_TRACE else None
         return self._run_output(*bound, depth + 1) if bound is not None else []
 
 
@@ -294,19 +284,3 @@ def extract(ctx: ExtractionContext) -> FrameworkFacts:
 def _agent_argument(call: cst.Call) -> cst.BaseExpression | None:
     return argument(call, "starting_agent", 0)
 
-
-def _returns(value: cst.BaseExpression | None, node: cst.Call, scope: Scope) -> bool:
-    """Whether a ``return`` gives back ``node``, directly or through a name bound to it once."""
-    if value is node:
-        return True
-    bound = _single_assignment(value, scope) if value is not None else None
-    return bound is not None and bound[0] is node
-
-
-def _single_assignment(expr: cst.BaseExpression, scope: Scope) -> tuple[cst.BaseExpression, Scope] | None:
-    if not isinstance(expr, cst.Name):
-        return None
-    bindings = scope.lookup(expr.value)
-    if len(bindings) == 1 and bindings[0].kind == "assign" and bindings[0].node is not None:
-        return bindings[0].node, bindings[0].scope or scope
-    return None

@@ -41,6 +41,7 @@ from agentlint.python.bounds import (
 from agentlint.python.clients import Catalog
 from agentlint.python.collector import CallSite, argument
 from agentlint.python.context import ExtractionContext
+from agentlint.python.expressions import single_assignment
 from agentlint.python.identities import object_id
 from agentlint.python.outputs import VALIDATORS
 from agentlint.python.scopes import Scope
@@ -276,7 +277,7 @@ class _Extraction:
         if isinstance(expr, (cst.Attribute, cst.Subscript)):  # ``result.output.steps[0]``
             yield from self._outputs(expr.value, scope, validated_by, depth + 1)
         elif isinstance(expr, cst.Name):
-            bound = _single_assignment(expr, scope)
+            bound = single_assignment(expr, scope)
             if bound is not None:
                 yield from self._outputs(*bound, validated_by, depth + 1)
         elif isinstance(expr, cst.FormattedString):
@@ -306,7 +307,7 @@ class _Extraction:
             expr = expr.expression
         if isinstance(expr, cst.Call):
             return self.runs.get(id(expr))
-        bound = _single_assignment(expr, scope) if isinstance(expr, cst.Name) else None
+        bound = single_assignment(expr, scope) if isinstance(expr, cst.Name) else None
         return self._run_result(*bound, depth + 1) if bound is not None and depth < _MAX_DEPTH else None
 
     def _run_output_type(self, run: _Run) -> str | None:
@@ -338,12 +339,6 @@ def extract(ctx: ExtractionContext) -> FrameworkFacts:
 
 
 # helpers ------------------------------------------------------------------------------------------
-def _single_assignment(expr: cst.Name, scope: Scope) -> tuple[cst.BaseExpression, Scope] | None:
-    """The expression a name is bound to, when it is bound exactly once."""
-    bindings = scope.lookup(expr.value)
-    if len(bindings) == 1 and bindings[0].kind == "assign" and bindings[0].node is not None:
-        return bindings[0].node, bindings[0].scope or scope
-    return None
 
 
 def _method(site: CallSite) -> str:

@@ -42,7 +42,7 @@ from agentlint.python.bounds import Given, code, explicit, find_argument, is_non
 from agentlint.python.clients import Catalog, ClientSpec, never
 from agentlint.python.collector import CallSite, argument
 from agentlint.python.context import ExtractionContext
-from agentlint.python.crewai import _elements
+from agentlint.python.expressions import list_elements
 from agentlint.python.http import httpx_timeout
 from agentlint.python.identities import object_id
 from agentlint.python.run_outputs import sources
@@ -219,7 +219,7 @@ class _Extraction:
             return [], False
         if is_none(self.ctx.evaluator.evaluate(found.expr, found.scope)):
             return [], True
-        elements = _elements(found.expr, found.scope)
+        elements = list_elements(found.expr, found.scope)
         if elements is None:
             return [], False
         hops = []
@@ -238,12 +238,12 @@ class _Extraction:
             return None, False
         if not isinstance(found, Given) or is_none(self.ctx.evaluator.evaluate(found.expr, found.scope)):
             return None, True
-        elements = _elements(found.expr, found.scope)
+        elements = list_elements(found.expr, found.scope)
         return (None if elements == [] else CHECKS), True
 
     def _tools(self, site: CallSite) -> tuple[str, ...]:
         found = find_argument(self.ctx, site.node, site.scope, "tools", 0)
-        elements = _elements(found.expr, found.scope) if isinstance(found, Given) else None
+        elements = list_elements(found.expr, found.scope) if isinstance(found, Given) else None
         names = []
         for expr, scope in elements or ():
             value = self.ctx.evaluator.evaluate(expr, scope)
