@@ -13,7 +13,8 @@ class ToolSubprocessWithoutTimeout(GraphRule):
     Reports a child process started without a time limit (`subprocess.run`, `call`, `check_call`,
     `check_output`, `Popen.communicate`, `Popen.wait` without `timeout=`, or with `timeout=None`) inside
     a function an agent waits on: a tool (`@tool` from LangChain or CrewAI, `@function_tool` from the
-    OpenAI Agents SDK, smolagents' `@tool`) or a LangGraph node.
+    OpenAI Agents SDK, smolagents' `@tool`, or any function an agent lists in its tools: Pydantic AI's
+    `@agent.tool`, AutoGen's and LlamaIndex's `tools=[fn]`) or a LangGraph node.
 
     ## Why is this bad?
     Agents run shell commands, linters, test suites and converters as tools. A command that waits on
@@ -48,8 +49,8 @@ class ToolSubprocessWithoutTimeout(GraphRule):
     ```
 
     ## Known problems
-    Only functions registered with one of those decorators, and functions added as LangGraph nodes, are
-    considered; a plain function a tool calls is not followed. `asyncio.create_subprocess_exec` is not
+    Only functions registered with one of those decorators, listed in an agent's tools, or added as
+    LangGraph nodes are considered; a plain function a tool calls is not followed. `asyncio.create_subprocess_exec` is not
     covered yet.
     """
 
@@ -61,8 +62,10 @@ class ToolSubprocessWithoutTimeout(GraphRule):
     def check(self, graph: PipelineGraph) -> Iterator[Finding]:
         node_functions = {graph.resolve(node.function) for pipeline in graph.graphs for node in pipeline.nodes
                           if node.function}
+        agent_tools = {graph.resolve(tool): agent.name or agent.id.rsplit(".", 1)[-1]
+                       for agent in graph.agents for tool in agent.tools}
         for call in unbounded_calls(graph, CallKind.SUBPROCESS):
-            role = _role(graph, call, node_functions)
+            role = _role(graph, call, node_functions, agent_tools)
             if role is None:
                 continue
             yield self.finding(
@@ -73,10 +76,12 @@ class ToolSubprocessWithoutTimeout(GraphRule):
             )
 
 
-def _role(graph: PipelineGraph, call: Call, node_functions: set[str]) -> str | None:
+def _role(graph: PipelineGraph, call: Call, node_functions: set[str], agent_tools: dict[str, str]) -> str | None:
     function = call.scope.replace(":", ".")
     facts = graph.function(function)
     name = function.rsplit(".", 1)[-1]
+    if function in agent_tools:
+        return f"tool `{name}` of agent `{agent_tools[function]}`"
     if facts is not None and facts.tool:
         return f"tool `{name}`"
     if function in node_functions:
