@@ -4,6 +4,7 @@ well-formed, and the coverage summary tells what was not understood."""
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from agentlint.cli import main
@@ -56,3 +57,30 @@ def test_cross_module_calls_appear_in_the_picture() -> None:
     text, _ = run_graph("--format", "mermaid")
     # nodes.py calls the chat model that models.py constructs
     assert re.search(r"n_scope_research_pipeline_nodes_plan -->.*n_client_research_pipeline_models_planner_model", text)
+
+
+# One well-guarded sample pipeline per agent framework: the picture shows its agents, the runs that
+# start them, how its teams stop, and every Mermaid statement stays well-formed.
+FRAMEWORK_SAMPLES = {
+    "autogen": "AGL505-self-decided-termination/ok-text-mention-with-bound",
+    "openai-agents": "AGL203-unvalidated-agent-output/ok-agents-sdk-validated",
+    "pydantic-ai": "AGL306-sub-agent-outside-usage-budget/ok-shared-usage",
+    "smolagents": "AGL203-unvalidated-agent-output/ok-smolagents-pipeline",
+    "llama-index": "AGL105-workflow-without-timeout/ok-llama-index-bounded",
+}
+
+
+@pytest.mark.parametrize("framework", sorted(FRAMEWORK_SAMPLES))
+def test_each_framework_sample_shows_agents_and_runs(framework: str) -> None:
+    sample = SHOWCASE.parent / FRAMEWORK_SAMPLES[framework]
+    result = CliRunner().invoke(main, ["graph", str(sample), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = GraphReport.model_validate_json(result.stdout)
+    agents = [agent for fragment in report.fragments for agent in fragment.agents]
+    assert agents and all(agent.framework == framework for agent in agents)
+    assert report.coverage.agent_runs > 0 and report.coverage.run_sites > 0
+    mermaid = CliRunner().invoke(main, ["graph", str(sample), "--format", "mermaid"]).stdout
+    lines = mermaid.splitlines()
+    assert sum(line.strip().startswith("subgraph ") for line in lines) == sum(line.strip() == "end" for line in lines)
+    assert f"{framework} agent" in mermaid
+    assert all(line.strip().count('"') % 2 == 0 for line in lines)

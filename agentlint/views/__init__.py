@@ -6,7 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from agentlint.graph import PipelineGraph
-from agentlint.ir import Agent, Bound, BoundStatus, CallKind, Fragment, Provenance, Team
+from agentlint.ir import Agent, Bound, BoundStatus, CallKind, Delegation, Fragment, Provenance, Team
 
 
 class Coverage(BaseModel):
@@ -78,7 +78,7 @@ def build_report(graph: PipelineGraph, files: int, version: str) -> GraphReport:
             graphs=len(graphs),
             graph_nodes=sum(len(pipeline.nodes) for pipeline in graphs),
             incomplete_graphs=sum(not graph.routes_known(pipeline) for pipeline in graphs),
-            run_sites=sum(len(graph.run_sites(pipeline)) for pipeline in graphs),
+            run_sites=sum(len(fragment.run_sites) for fragment in fragments),
             unknown_values=sum(bound.status is BoundStatus.UNKNOWN for bound in bounds),
         ),
     )
@@ -107,11 +107,38 @@ def termination_label(team: Team) -> str | None:
     return "self-decided" if condition.provenance is not Provenance.DEFAULT else "none"
 
 
+def team_label(team: Team) -> str:
+    kind = "crew" if team.framework == "crewai" else f"{team.framework} team"
+    details = [f"stop: {stop}"] if (stop := termination_label(team)) else []
+    details += [f"{key} {bound_label(bound, unit='')}" for key, bound in sorted(team.limits.items())
+                if key not in ("termination_condition", "max_turns")]
+    return f"{kind} {team.name or team.id}" + (f" ({'; '.join(details)})" if details else "")
+
+
 def agent_label(agent: Agent) -> str:
     name = agent.name or agent.id.rsplit(".", 1)[-1]
     limits = ", ".join(f"{key} {bound_label(bound, unit='')}" for key, bound in sorted(agent.limits.items()))
     schema = f"output: {agent.output_schema}" if agent.output_schema else "output: free text"
     return f"{agent.framework} agent {name} ({schema}{'; ' + limits if limits else ''})"
+
+
+def agent_runs(graph: PipelineGraph) -> list[tuple[str, str, str]]:
+    """(calling scope, id of the agent or team it runs, label with the run's limits) for each run an
+    agent-framework adapter found whose target assembly knows."""
+    found = []
+    for fragment in graph.fragments:
+        for run in fragment.run_sites:
+            target = graph.agent(run.target) or graph.team(run.target)
+            if run.framework is None or target is None:
+                continue
+            limits = ", ".join(f"{key} {bound_label(bound, unit='')}" for key, bound in sorted(run.limits.items()))
+            found.append((run.id.split("->", 1)[0], target.id, f"{run.method}{' (' + limits + ')' if limits else ''}"))
+    return found
+
+
+def delegation_label(delegation: Delegation) -> str:
+    budget = {True: "shares the budget", False: "OWN BUDGET", None: "budget unknown"}[delegation.shares_budget]
+    return f"runs it in tool {delegation.tool.rsplit('.', 1)[-1]}, {budget}"
 
 
 def coverage_lines(coverage: Coverage) -> list[str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from agentlint.graph import END, START, PipelineGraph
-from agentlint.ir import BoundStatus
-from agentlint.views import GraphReport, agent_label, bound_label, coverage_lines, termination_label
+from agentlint.ir import BoundStatus, CallKind
+from agentlint.views import GraphReport, agent_label, agent_runs, bound_label, coverage_lines, delegation_label, team_label
 
 _EDGE_STYLE = {"static": "solid", "conditional": "dashed", "command": "dashed", "send": "bold"}
 
@@ -37,10 +37,8 @@ def render(graph: PipelineGraph, report: GraphReport) -> str:
         lines.append("  }")
     drawn: set[str] = set()
     for index, team in enumerate(graph.teams):
-        stop = termination_label(team)
-        title = f"{'crew' if team.framework == 'crewai' else team.framework + ' team'} {team.name or team.id}"
         lines.append(f"  subgraph cluster_team_{index} {{")
-        lines.append(f"    label={_q(title + (f' (stop: {stop})' if stop else ''))};")
+        lines.append(f"    label={_q(team_label(team))};")
         for task in graph.tasks:
             if task.id in team.tasks:
                 lines.append(f"    {_q(task.id)} [label={_q(task.name or task.id)}];")
@@ -60,6 +58,12 @@ def render(graph: PipelineGraph, report: GraphReport) -> str:
         label = {True: f"validated: {hop.validated_by}", False: "UNVALIDATED", None: "unknown"}[hop.validated]
         color = "red" if hop.validated is False else "black"
         lines.append(f"  {_q(hop.producer)} -> {_q(hop.consumer)} [label={_q(hop.mechanism + ', ' + label)}, color={color}];")
+    for delegation in graph.delegations:
+        parent = graph.agent(delegation.parent)
+        child = graph.agent(delegation.child)
+        if parent is not None and child is not None:
+            color = "red" if delegation.shares_budget is False else "black"
+            lines.append(f"  {_q(parent.id)} -> {_q(child.id)} [label={_q(delegation_label(delegation))}, color={color}];")
     for fan_out in (item for fragment in report.fragments for item in fragment.fan_outs):
         capped = fan_out.cap.status is BoundStatus.BOUNDED
         label = f"{fan_out.mechanism}\nwidth: {fan_out.width.value}\ncap: {fan_out.cap.detail if capped else 'NONE'}"
@@ -72,7 +76,12 @@ def render(graph: PipelineGraph, report: GraphReport) -> str:
         color = "red" if client.timeout.status is BoundStatus.UNBOUNDED else "black"
         label = f"{client.kind}\n{client.id}\ntimeout: {bound_label(client.timeout)}"
         lines.append(f"  {_q('client:' + client.id)} [label={_q(label)}, shape=cylinder, color={color}];")
+    for scope, target, label in agent_runs(graph):
+        declare(f"  {_q('scope:' + scope)} [label={_q(scope)}];")
+        lines.append(f"  {_q('scope:' + scope)} -> {_q(target)} [label={_q(label)}];")
     for call in graph.calls():
+        if call.kind is CallKind.AGENT:
+            continue
         target = "client:" + call.client if call.client else "service:" + call.target
         if not call.client:
             declare(f"  {_q(target)} [label={_q(call.target)}, shape=hexagon];")

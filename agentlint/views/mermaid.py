@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from agentlint.graph import END, START, PipelineGraph
-from agentlint.ir import BoundStatus
-from agentlint.views import GraphReport, agent_label, bound_label, coverage_lines, termination_label
+from agentlint.ir import BoundStatus, CallKind
+from agentlint.views import GraphReport, agent_label, agent_runs, bound_label, coverage_lines, delegation_label, team_label
 
 _EDGE_STYLE = {"static": "-->", "conditional": "-.->", "command": "-.->", "send": "==>"}
 
@@ -45,9 +45,7 @@ def render(graph: PipelineGraph, report: GraphReport) -> str:
             lines.append("  end")
     drawn: set[str] = set()
     for team in graph.teams:
-        stop = termination_label(team)
-        title = f"{'crew' if team.framework == 'crewai' else team.framework + ' team'} {team.name or team.id}"
-        lines.append(f"  subgraph {_id(team.id)}[{_label(title + (f' (stop: {stop})' if stop else ''))}]")
+        lines.append(f"  subgraph {_id(team.id)}[{_label(team_label(team))}]")
         for task in graph.tasks:
             if task.id in team.tasks:
                 agent = graph.agent(task.agent)
@@ -69,6 +67,12 @@ def render(graph: PipelineGraph, report: GraphReport) -> str:
         label = {True: f"validated: {hop.validated_by}", False: "UNVALIDATED", None: "unknown"}[hop.validated]
         style = "-->" if hop.mechanism in ("task-context", "run-output") else "-.->"
         lines.append(f"  {_id(hop.producer)} {style}|{_label(hop.mechanism + ', ' + label)}| {_id(hop.consumer)}")
+    for delegation in graph.delegations:
+        parent = graph.agent(delegation.parent)
+        child = graph.agent(delegation.child)
+        if parent is not None and child is not None:
+            style = "==>" if delegation.shares_budget is False else "-.->"
+            lines.append(f"  {_id(parent.id)} {style}|{_label(delegation_label(delegation))}| {_id(child.id)}")
     for fan_out in (item for fragment in report.fragments for item in fragment.fan_outs):
         width = {BoundStatus.UNBOUNDED: "over data", BoundStatus.BOUNDED: "fixed", BoundStatus.UNKNOWN: "unknown"}
         cap = "cap: " + (fan_out.cap.detail if fan_out.cap.status is BoundStatus.BOUNDED else "NONE")
@@ -83,7 +87,12 @@ def render(graph: PipelineGraph, report: GraphReport) -> str:
         lines.append(f"  {cid}[({_label(f'{client.kind} {client.id} timeout: {bound_label(client.timeout)}')})]")
         if client.timeout.status is BoundStatus.UNBOUNDED:
             unbounded.append(cid)
+    for scope, target, label in agent_runs(graph):
+        declare(f"  {_id('scope', scope)}[{_label(scope)}]")
+        lines.append(f"  {_id('scope', scope)} -->|{_label(label)}| {_id(target)}")
     for call in graph.calls():
+        if call.kind is CallKind.AGENT:
+            continue
         caller = _id("scope", call.scope)
         declare(f"  {caller}[{_label(call.scope)}]")
         target = _id("client", call.client) if call.client else _id("service", call.target)
