@@ -11,9 +11,9 @@ import traceback
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from agentlint import data, globs, registry, sources
+from agentlint import data, environment, globs, registry, sources
 from agentlint.cache import Cache
 from agentlint.config import Settings
 from agentlint.discovery import DiscoveredFile, module_name
@@ -171,7 +171,10 @@ def run(
     the graph is built from all of ``files``; what pre-commit and editors need."""
     outcomes = analyse_all(files, overrides or {}, cache)
     by_code = {rule.code: rule(rule.Options.model_validate(settings.options.get(rule.name, {}))) for rule in enabled}
-    graph = PipelineGraph(outcome.fragment for outcome in outcomes if outcome.fragment is not None)
+    deployment = environment.deployment_fragments(
+        (file.path.parents[level], str(directory))
+        for file in files for level, directory in enumerate(PurePosixPath(file.relative).parents))
+    graph = PipelineGraph([*(outcome.fragment for outcome in outcomes if outcome.fragment is not None), *deployment])
     findings: list[Finding] = []
     for outcome in outcomes:
         findings.extend(_engine_findings(outcome.path, outcome.problems, by_code))

@@ -25,6 +25,7 @@ from agentlint.ir import (
     Client,
     ConfigEntry,
     ConfigRef,
+    ConfigValue,
     Delegation,
     ForeignCall,
     Fragment,
@@ -331,6 +332,19 @@ class PipelineGraph:
     def flows(self) -> Iterator[Flow]:
         for fragment in self.fragments:
             yield from fragment.flows
+
+    @cached_property
+    def environment(self) -> dict[str, ConfigValue]:
+        """Environment variables the project's deployment files set; where two files disagree, the
+        variable is left out, since agentlint cannot tell which one the run uses."""
+        found: dict[str, ConfigValue] = {}
+        conflicting: set[str] = set()
+        for fragment in self.fragments:
+            for name, setting in fragment.environment.items():
+                if name in found and found[name].value != setting.value:
+                    conflicting.add(name)
+                found.setdefault(name, setting)
+        return {name: setting for name, setting in found.items() if name not in conflicting}
 
     @property
     def delegations(self) -> Iterator[Delegation]:

@@ -552,3 +552,4 @@ class Fragment(BaseModel):
     hops: tuple[Hop, ...] = ()
     delegations: tuple[Delegation, ...] = ()
     config_entries: tuple[ConfigEntry, ...] = ()
+    environment: dict[str, ConfigValue] = {}  # variables a deployment file (.env, Dockerfile) sets

@@ -84,8 +84,11 @@ class UnboundedGraphCycle(GraphRule):
     counter-like name (`attempts`, `remaining_steps`, `max_revisions`...); that is generous on purpose.
     The rule needs to see the graph whole (every `add_node`/`add_edge` readable, every router's return
     values readable) and at least one run site; a graph run only by LangGraph Platform from
-    `langgraph.json`, or invoked with a config agentlint cannot resolve, is not reported. The
-    `LANGGRAPH_DEFAULT_RECURSION_LIMIT` environment variable is not read.
+    `langgraph.json`, or invoked with a config agentlint cannot resolve, is not reported. A
+    `LANGGRAPH_DEFAULT_RECURSION_LIMIT` below LangGraph's default set in a `.env` file, a Dockerfile
+    (`ENV`), a compose file or `langgraph.json`'s `env`, in a directory that holds checked files,
+    bounds every run that sets no limit of its own; one set elsewhere (a CI secret, a Helm chart, a
+    shell) is not seen, and two files that disagree count as unknown.
     """
 
     code = "AGL501"
@@ -108,6 +111,8 @@ class UnboundedGraphCycle(GraphRule):
                 if limit is not None and not (limit.status is BoundStatus.UNBOUNDED
                                               and limit.provenance is Provenance.EXPLICIT):
                     continue
+                if limit is None and _deployment_limit(graph) is not None:
+                    continue
                 routers = " or ".join(f"`{name}`" for name, _ in deciders)
                 ends = f"until {routers} decides to stop" if deciders else "with no way out"
                 yield self.finding(
@@ -120,6 +125,15 @@ class UnboundedGraphCycle(GraphRule):
                               "or count laps in state and route to END",
                     anchor=f"{pipeline.id}:{run.id}",
                 )
+
+
+def _deployment_limit(graph: PipelineGraph) -> int | None:
+    """The default the deployment sets with ``LANGGRAPH_DEFAULT_RECURSION_LIMIT`` (in a ``.env``, a
+    Dockerfile, a compose file or ``langgraph.json``), when it is below LangGraph's own."""
+    setting = graph.environment.get("LANGGRAPH_DEFAULT_RECURSION_LIMIT")
+    if setting is None or not isinstance(setting.value, int) or setting.value >= LANGGRAPH_DEFAULT_RECURSION_LIMIT:
+        return None
+    return setting.value
 
 
 def _model_decided_loop(graph: PipelineGraph, pipeline: Graph):  # type: ignore[no-untyped-def]
