@@ -89,7 +89,10 @@ class PipelineGraph:
         method path, when the method is one of that client's request methods."""
         parts = path.split(".")
         for cut in range(len(parts) - 1, 0, -1):
-            client = self._exported_clients.get(self.resolve(".".join(parts[:cut])))
+            prefix = ".".join(parts[:cut])
+            made = prefix.endswith("()")  # what a factory returns: ``app.models.make_llm()``
+            resolved = self.resolve(prefix.removesuffix("()")) + ("()" if made else "")
+            client = self._exported_clients.get(resolved)
             if client is not None:
                 method = ".".join(parts[cut:])
                 return (client, method) if method in client.methods else None

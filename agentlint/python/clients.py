@@ -17,6 +17,7 @@ from agentlint.ir import Bound, BoundStatus, Call, CallKind, Client, ForeignCall
 from agentlint.python.bounds import Given, explicit, find_argument, imported_kwargs, is_none, number, pending, wrapper_bound
 from agentlint.python.collector import CallSite
 from agentlint.python.context import ExtractionContext
+from agentlint.python.identities import returns
 from agentlint.python.scopes import Scope
 from agentlint.python.values import UNKNOWN, Instance
 
@@ -116,8 +117,14 @@ def extract(ctx: ExtractionContext, catalog: Catalog) -> tuple[list[Client], lis
 
 
 def _foreign_call(ctx: ExtractionContext, site: CallSite) -> ForeignCall | None:
-    """A request method called on something imported from another module: kept for assembly."""
+    """A request method called on something imported from another module, or on what an imported
+    factory returns (``make_llm().invoke(...)``, recorded as ``app.models.make_llm().invoke``): kept
+    for assembly, which knows the clients other modules export."""
     path = ctx.evaluator.qualified_name(site.node.func, site.scope)
+    if path is None and isinstance(site.node.func, cst.Attribute):
+        made = ctx.evaluator.evaluate(site.node.func.value, site.scope)
+        if isinstance(made, Instance) and made.parent is None and not made.call.args:
+            path = f"{made.kind}().{site.node.func.attr.value}"
     if path is None or path.split(".", 1)[0] in _LIBRARY_ROOTS:
         return None
     found = find_argument(ctx, site.node, site.scope, "timeout")
@@ -230,6 +237,8 @@ def _client(
                         fallback=spec.default if spec.default_for is None else None)
         timeout = timeout or (spec.default_for(ctx, node, scope) if spec.default_for else spec.default)
     exported = f"{scope.dotted}.{name}" if scope.kind == "module" and not name.startswith("<") else None
+    if exported is None and _made_by_factory(ctx, node, scope):
+        exported, client_id = f"{scope.dotted}()", f"{scope.qualname}()"
     retries: float | None = float(spec.default_retries)
     if spec.retries_keyword is not None:
         given = find_argument(ctx, node, scope, spec.retries_keyword)
@@ -241,6 +250,22 @@ def _client(
     return Client(id=client_id, kind=spec.kind, category=spec.call_kind, location=ctx.locate(node), timeout=timeout,
                   has_timeout_setting=bool(spec.keywords), exported_as=exported, retries=retries,
                   methods={method: spec.asynchronous(method) for method in sorted(spec.methods)})
+
+
+def _made_by_factory(ctx: ExtractionContext, node: cst.Call, scope: Scope) -> bool:
+    """A module-level function without parameters that returns this client: other modules that call
+    it get the client as constructed here."""
+    function = scope.node
+    if not (scope.kind == "function" and scope.parent is not None and scope.parent.kind == "module"
+            and isinstance(function, cst.FunctionDef) and not _has_parameters(function)):
+        return False
+    return any(returns(statement.value, node, scope) for statement in ctx.facts.returns.get(id(scope), []))
+
+
+def _has_parameters(function: cst.FunctionDef) -> bool:
+    parameters = function.params
+    return bool(parameters.params or parameters.posonly_params or parameters.kwonly_params
+                or isinstance(parameters.star_arg, cst.Param) or parameters.star_kwarg)
 
 
 def _read(

@@ -14,7 +14,7 @@ def object_id(ctx: ExtractionContext, site: CallSite, label: str) -> str:
     """The function that returns the object (a factory), else the variable it is bound to, else its
     line (``pkg.mod.<Agent:12>``)."""
     scope = site.scope
-    if scope.kind == "function" and any(_returns(statement.value, site.node, scope)
+    if scope.kind == "function" and any(returns(statement.value, site.node, scope)
                                         for statement in ctx.facts.returns.get(id(scope), [])):
         return scope.dotted
     name = ctx.facts.bound_names.get(id(site.node))
@@ -23,8 +23,9 @@ def object_id(ctx: ExtractionContext, site: CallSite, label: str) -> str:
     return f"{scope.dotted}.<{label}:{ctx.locate(site.node).start.row}>"
 
 
-def _returns(value: cst.BaseExpression | None, node: cst.Call, scope: Scope) -> bool:
-    """``return Agent(...)``, or ``return agent`` where ``agent`` is bound once, to that call."""
+def returns(value: cst.BaseExpression | None, node: cst.Call, scope: Scope) -> bool:
+    """Whether a returned value is ``node``: ``return Agent(...)``, or ``return agent`` where ``agent``
+    is bound once, to that call."""
     if value is node:
         return True
     if isinstance(value, cst.Name):

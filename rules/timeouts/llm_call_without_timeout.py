@@ -50,8 +50,9 @@ class LlmCallWithoutTimeout(TimeoutRule):
     - `max-seconds` (number, default unset): also report timeouts, explicit or default, above this.
 
     ## Known problems
-    A client passed in as a parameter or built by a factory in another module is not resolved, and the
-    rule stays quiet on it. A LangChain chat model given a custom `http_client` is still reported: it
+    A client passed in as a parameter, or built by a factory that takes arguments, is not resolved,
+    and the rule stays quiet on it; a factory without parameters (`def make_llm(): return
+    ChatOpenAI(...)`) is followed into every module that calls it. A LangChain chat model given a custom `http_client` is still reported: it
     passes `timeout=None` explicitly, which overrides the client's own timeout. A client whose every visible call is
     wrapped in `asyncio.wait_for`/`asyncio.timeout` is not reported, even if it is also handed to a
     framework elsewhere. Other providers' SDKs are not yet known to the rule. Calls made directly in an async
