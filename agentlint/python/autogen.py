@@ -34,6 +34,7 @@ from agentlint.python.autogen_conditions import (
     either,
     every,
     leaf,
+    with_people,
 )
 from agentlint.python.autogen_support import FRAMEWORK, default, project_factory, record_run
 from agentlint.python.bounds import Given, code, find_argument, is_none, literal_string, numeric_limit, opaque_kwargs
@@ -59,6 +60,7 @@ TEAM_MODULES = {
 TEAM_KINDS = frozenset(f"{TEAMS}.{name}" for name in TEAM_MODULES)
 MAGENTIC_ONE, GRAPH_FLOW = f"{TEAMS}.MagenticOneGroupChat", f"{TEAMS}.GraphFlow"
 ASSISTANT = "autogen_agentchat.agents.AssistantAgent"
+USER_PROXY = "autogen_agentchat.agents.UserProxyAgent"
 OPENAI_CLIENTS = ("OpenAIChatCompletionClient", "AzureOpenAIChatCompletionClient")
 
 CANONICAL = {
@@ -69,6 +71,7 @@ CANONICAL = {
     "autogen_agentchat.base._termination.AndTerminationCondition": AND,
     "autogen_agentchat.base._termination.OrTerminationCondition": OR,
     "autogen_agentchat.agents._assistant_agent.AssistantAgent": ASSISTANT,
+    "autogen_agentchat.agents._user_proxy_agent.UserProxyAgent": USER_PROXY,
     **{f"autogen_ext.models.openai._openai_client.{name}": f"autogen_ext.models.openai.{name}"
        for name in OPENAI_CLIENTS},
     **autogen_graphflow.CANONICAL,
@@ -108,7 +111,7 @@ class _Extraction:
         teams: list[tuple[CallSite, str]] = []
         agents: list[CallSite] = []
         for site in self.ctx.facts.calls:
-            kind = self.ctx.evaluator.qualified_name(site.node.func, site.scope)
+            kind = self.ctx.evaluator.callee(site.node, site.scope)
             if kind in TEAM_KINDS:
                 teams.append((site, kind))
                 self.ids[id(site.node)] = object_id(self.ctx, site, kind.rsplit(".", 1)[1])
@@ -160,8 +163,11 @@ class _Extraction:
     # teams --------------------------------------------------------------------------------------
     def _team(self, site: CallSite, kind: str) -> Team:
         members = self._items(find_argument(self.ctx, site.node, site.scope, "participants", 0))
-        agents = [self._reference(expr, scope, frozenset({ASSISTANT})) for expr, scope in members]
+        people = [expr for expr, scope in members if self._is_instance(expr, scope, USER_PROXY)]
+        agents = [self._reference(expr, scope, frozenset({ASSISTANT})) for expr, scope in members
+                  if not self._is_instance(expr, scope, USER_PROXY)]
         condition = self._condition(site)
+        condition = with_people(condition, code(people[0]) if people else None)
         if kind == GRAPH_FLOW and condition.status is not BoundStatus.BOUNDED and not self._graph_cycles(site):
             condition = Bound.unknown("a `GraphFlow` ends when its graph has no next agent; agentlint could not "
                                       "tell that this graph has a cycle")
@@ -177,6 +183,10 @@ class _Extraction:
     def _graph_cycles(self, site: CallSite) -> bool:
         found = find_argument(self.ctx, site.node, site.scope, "graph", 1)
         return isinstance(found, Given) and autogen_graphflow.cyclic(self.ctx, found.expr, found.scope)
+
+    def _is_instance(self, expr: cst.BaseExpression, scope: Scope, kind: str) -> bool:
+        value = self.ctx.evaluator.evaluate(expr, scope)
+        return isinstance(value, Instance) and value.kind == kind
 
     def _reference(self, expr: cst.BaseExpression, scope: Scope, kinds: frozenset[str]) -> str | None:
         value = self.ctx.evaluator.evaluate(expr, scope)

@@ -20,8 +20,19 @@ import yaml
 
 from agentlint.findings import Location
 from agentlint.ir import Agent, Bound, BoundStatus, Provenance, Team
-from agentlint.python.autogen import ASSISTANT, CANONICAL, GRAPH_FLOW, NO_TURN_LIMIT, TEAM_KINDS, TOOL_ITERATIONS, TURN_DEFAULTS
-from agentlint.python.autogen_conditions import AND, OR, TOKEN_LIMITS, UNKNOWN, Verdict, condition_bound, either, every, leaf
+from agentlint.python.autogen import ASSISTANT, CANONICAL, USER_PROXY, GRAPH_FLOW, NO_TURN_LIMIT, TEAM_KINDS, TOOL_ITERATIONS, TURN_DEFAULTS
+from agentlint.python.autogen_conditions import (
+    AND,
+    OR,
+    TOKEN_LIMITS,
+    UNKNOWN,
+    Verdict,
+    condition_bound,
+    either,
+    every,
+    leaf,
+    with_people,
+)
 from agentlint.python.autogen_support import FRAMEWORK
 
 _CONDITIONS = "autogen_agentchat.conditions."
@@ -128,7 +139,9 @@ class _Reader:
         agents = tuple(self._id(f"{pointer}/config/participants/{index}", self._name(member))
                        for index, member in enumerate(members)
                        if isinstance(member, yaml.MappingNode) and self._provider(member) == ASSISTANT)
-        condition = self._condition(node)
+        people = [self._name(member) or "user" for member in members
+                  if isinstance(member, yaml.MappingNode) and self._provider(member) == USER_PROXY]
+        condition = with_people(self._condition(node), people[0] if people else None)
         if provider == GRAPH_FLOW and condition.status is not BoundStatus.BOUNDED and not self._cyclic(node):
             condition = Bound.unknown("a `GraphFlow` ends when its graph has no next agent, and this graph has no cycle")
         label = self._value(_get(node, "label"))

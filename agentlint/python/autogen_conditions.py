@@ -78,6 +78,15 @@ def _listed(names: tuple[str, ...]) -> str:
     return " or ".join(f"`{name}`" for name in names)
 
 
+def with_people(condition: Bound, person: str | None) -> Bound:
+    """A team with a person among its participants (a ``UserProxyAgent``) waits on them every round,
+    and they decide whether the work is done: a handshake, whatever the condition says."""
+    if person is None or condition.status is BoundStatus.BOUNDED:
+        return condition
+    return Bound(status=BoundStatus.BOUNDED, provenance=Provenance.DEFAULT, source=condition.source,
+                 detail=f"a person (`{person}`, a `UserProxyAgent`) takes part in every round")
+
+
 def condition_bound(verdict: Verdict | None, source: Location | None) -> Bound:
     """The ``termination_condition`` limit of a team (see ``Team`` in ``agentlint.ir``)."""
     if verdict is None:

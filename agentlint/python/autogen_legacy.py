@@ -42,7 +42,7 @@ def extract(ctx: ExtractionContext) -> FrameworkFacts:
     ids: dict[int, str] = {}
     kinds: dict[int, str] = {}
     for site in ctx.facts.calls:
-        kind = ctx.evaluator.qualified_name(site.node.func, site.scope)
+        kind = ctx.evaluator.callee(site.node, site.scope)
         if kind in AGENT_KINDS or kind in (GROUP_CHAT, MANAGER):
             ids[id(site.node)] = object_id(ctx, site, kind.rsplit(".", 1)[1])
             kinds[id(site.node)] = kind

@@ -88,7 +88,7 @@ def extract(ctx: ExtractionContext, catalog: Catalog) -> tuple[list[Client], lis
     patched = _patched(ctx, catalog)
     clients: dict[int, Client] = {}
     for site in ctx.facts.calls:
-        kind = ctx.evaluator.qualified_name(site.node.func, site.scope)
+        kind = ctx.evaluator.callee(site.node, site.scope)
         if kind in catalog.clients:
             clients[id(site.node)] = _client(ctx, site.node, site.scope, catalog.clients[kind], patched)
     calls = []
@@ -120,7 +120,7 @@ def _foreign_call(ctx: ExtractionContext, site: CallSite) -> ForeignCall | None:
     """A request method called on something imported from another module, or on what an imported
     factory returns (``make_llm().invoke(...)``, recorded as ``app.models.make_llm().invoke``): kept
     for assembly, which knows the clients other modules export."""
-    path = ctx.evaluator.qualified_name(site.node.func, site.scope)
+    path = ctx.evaluator.callee(site.node, site.scope)
     if path is None and isinstance(site.node.func, cst.Attribute):
         made = ctx.evaluator.evaluate(site.node.func.value, site.scope)
         if isinstance(made, Instance) and made.parent is None and not made.call.args:
@@ -141,7 +141,7 @@ def _foreign_call(ctx: ExtractionContext, site: CallSite) -> ForeignCall | None:
 
 
 def _function_call(ctx: ExtractionContext, site: CallSite, catalog: Catalog) -> Call | None:
-    target = ctx.evaluator.qualified_name(site.node.func, site.scope)
+    target = ctx.evaluator.callee(site.node, site.scope)
     partial = _partial(ctx, site) if target is None else None
     if partial is not None:
         target = ctx.evaluator.qualified_name(partial.call.args[0].value, partial.scope)

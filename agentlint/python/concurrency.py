@@ -52,7 +52,7 @@ def retries(ctx: ExtractionContext) -> list[Retry]:
             if retry is not None:
                 found.append(retry)
     for site in ctx.facts.calls:
-        if ctx.evaluator.qualified_name(site.node.func, site.scope) in ("tenacity.Retrying", "tenacity.AsyncRetrying"):
+        if ctx.evaluator.callee(site.node, site.scope) in ("tenacity.Retrying", "tenacity.AsyncRetrying"):
             retry = _retry(ctx, site.node, site.scope, None)
             if retry is not None:
                 found.append(retry)
@@ -144,7 +144,7 @@ def fan_outs(ctx: ExtractionContext, calls: list[Call]) -> list[FanOut]:
     by_node = {(call.location.start.row, call.location.start.column): call for call in calls}
     found = []
     for site in ctx.facts.calls:
-        mechanism = ctx.evaluator.qualified_name(site.node.func, site.scope)
+        mechanism = ctx.evaluator.callee(site.node, site.scope)
         if mechanism in GATHERS:
             fan_out = _gather(ctx, site, mechanism, by_node)
         elif mechanism in SPAWNS or _is_task_group_spawn(ctx, site):
@@ -218,21 +218,25 @@ def _gather(ctx: ExtractionContext, site: CallSite, mechanism: str, by_node: dic
 
 def _spawn_in_loop(ctx: ExtractionContext, site: CallSite, mechanism: str, by_node: dict) -> FanOut | None:  # type: ignore[type-arg]
     loops = [loop for loop in site.loops if isinstance(loop, cst.For)]
-    if not loops or not site.node.args or _awaited_in_turn(ctx, site, loops[-1]):
+    if not loops or not site.node.args or _one_at_a_time(ctx, site, loops[-1]):
         return None
     iterable = loops[-1].iter
     return _fan_out(ctx, site, mechanism, width(ctx, iterable, site.scope), site.node.args[0].value, site.scope,
                     by_node)
 
 
-def _awaited_in_turn(ctx: ExtractionContext, site: CallSite, loop: cst.For) -> bool:
-    """``task = asyncio.create_task(...)`` then ``await task`` in the same iteration (done to make the
-    call cancellable): one task at a time, not a fan-out."""
+def _one_at_a_time(ctx: ExtractionContext, site: CallSite, loop: cst.For) -> bool:
+    """A task created in a loop that never has two in flight: awaited in the same iteration
+    (``task = create_task(...)`` then ``await task``, done to make a call cancellable), or created only
+    when the previous one is gone (``if not task: task = create_task(...)``)."""
     name = ctx.facts.bound_names.get(id(site.node))
     if name is None:
         return False
     body = cst.Module(body=[]).code_for_node(loop.body)
-    return re.search(rf"\bawait\s+(?:asyncio\.(?:wait_for|shield)\(\s*)?{re.escape(name)}\b(?!\.)", body) is not None
+    variable = re.escape(name)
+    awaited = rf"\bawait\s+(?:asyncio\.(?:wait_for|shield)\(\s*)?{variable}\b(?!\.)"
+    guarded = rf"\bif\b[^\n]*(?:\bnot\s+{variable}\b|\b{variable}\s+is\s+None\b)"
+    return re.search(f"{awaited}|{guarded}", body) is not None
 
 
 def _comprehension(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope):  # type: ignore[no-untyped-def]
@@ -256,6 +260,9 @@ def _fan_out(
     own_cap: Bound | None = None  # a cap the called object enforces itself (``Call.cap``)
     if isinstance(element, cst.Await):
         element = element.expression
+    if (isinstance(element, cst.Call) and element.args
+            and ctx.evaluator.callee(element, scope) in ("asyncio.create_task", "asyncio.ensure_future")):
+        element = element.args[0].value  # gathering tasks: what each task runs is the work
     threads = False
     if isinstance(element, cst.Call) and ctx.evaluator.qualified_name(element.func, scope) in TO_THREAD \
             and element.args:

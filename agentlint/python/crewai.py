@@ -143,7 +143,7 @@ class _Extraction:
         facts = FrameworkFacts()
         sites: dict[str, list[CallSite]] = {AGENT: [], TASK: [], CREW: []}
         for site in self.ctx.facts.calls:
-            kind = self.ctx.evaluator.qualified_name(site.node.func, site.scope)
+            kind = self.ctx.evaluator.callee(site.node, site.scope)
             if kind in sites:
                 sites[kind].append(site)
                 self.ids[id(site.node)] = object_id(self.ctx, site, kind.rsplit(".", 1)[1])

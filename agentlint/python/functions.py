@@ -28,7 +28,7 @@ def facts(ctx: ExtractionContext, calls: list[Call], graph_aware: bool) -> list[
     self_capped = {call.scope for call in calls if call.cap is not None}
     invoked: dict[str, list[str]] = {}
     for site in ctx.facts.calls:
-        callee = ctx.evaluator.qualified_name(site.node.func, site.scope)
+        callee = ctx.evaluator.callee(site.node, site.scope)
         if callee is not None and "." in callee:
             invoked.setdefault(site.scope.qualname, []).append(callee)
     text = outputs.ModelText(ctx, [call for call in calls if call.kind in outputs.MODEL_WORK])

@@ -178,7 +178,7 @@ def socket_default_timeout(ctx: ExtractionContext) -> cst.Call | None:
     ``urlopen``. A value passed through (a helper that sets and restores it) says nothing about how
     the application runs."""
     for site in ctx.facts.calls:
-        if ctx.evaluator.qualified_name(site.node.func, site.scope) == "socket.setdefaulttimeout":
+        if ctx.evaluator.callee(site.node, site.scope) == "socket.setdefaulttimeout":
             limit = argument(site.node, "timeout", 0)
             if limit is not None and number(ctx.evaluator.evaluate(limit, site.scope)) is not None:
                 return site.node

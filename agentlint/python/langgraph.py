@@ -89,7 +89,7 @@ def extract(ctx: ExtractionContext) -> tuple[list[StateSchema], list[Graph], lis
                for schema in [_schema(ctx, scope)] if schema is not None]
     graphs, runs = _graphs(ctx)
     prebuilt = [_prebuilt(ctx, site) for site in ctx.facts.calls
-                if ctx.evaluator.qualified_name(site.node.func, site.scope) == PREBUILT]
+                if ctx.evaluator.callee(site.node, site.scope) == PREBUILT]
     return schemas, graphs + [graph for graph, _ in prebuilt], runs, [router for _, router in prebuilt]
 
 
@@ -341,7 +341,7 @@ def _graphs(ctx: ExtractionContext) -> tuple[list[Graph], list[RunSite]]:
     builders: dict[int, _Builder] = {}
     runs: list[RunSite] = []
     for site in ctx.facts.calls:
-        if ctx.evaluator.qualified_name(site.node.func, site.scope) == BUILDER:
+        if ctx.evaluator.callee(site.node, site.scope) == BUILDER:
             state = find_argument(ctx, site.node, site.scope, "state_schema", 0)
             state_name = ctx.evaluator.qualified_name(state.expr, state.scope) if isinstance(state, Given) else None
             builders[id(site.node)] = _Builder(_graph_id(ctx, site), site, state_name)

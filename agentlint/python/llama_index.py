@@ -139,7 +139,7 @@ class _Extraction:
 
     def run(self) -> FrameworkFacts:
         for site in self.ctx.facts.calls:
-            kind = self.ctx.evaluator.qualified_name(site.node.func, site.scope) or ""
+            kind = self.ctx.evaluator.callee(site.node, site.scope) or ""
             root = self.classes[kind].root if kind in self.classes else _BUILDS.get(kind, kind)
             if kind in self.classes or (root in _TIMEOUT_DEFAULTS and root != WORKFLOW):
                 self.built[id(site.node)] = _Built(site, object_id(self.ctx, site, _label(kind, root)), kind, root)

@@ -31,8 +31,10 @@ def loops(ctx: ExtractionContext, calls: list[Call]) -> list[Loop]:
         exits = _exit_conditions(loop)
         model_nodes = {id(site.node) for site in ctx.facts.calls if site.scope is scope and _key(ctx, site) in model_calls}
         derived = _model_names(scope, model_nodes)
-        model_decided = all(_mentions(test, model_nodes, derived) for test in exits)
-        external = externally_bounded(exits) or not model_decided or _under_deadline(ctx, sites, where)
+        # A loop with no exit at all (a console chat, a worker) is not one the model ends.
+        model_decided = bool(exits) and all(_mentions(test, model_nodes, derived) for test in exits)
+        external = (externally_bounded(exits) or not model_decided or _under_deadline(ctx, sites, where)
+                    or _person_in_the_loop(loop, scope) or _shared_budget(sites))
         render = cst.Module(body=[]).code_for_node
         detail = "exits: " + "; ".join(f"`{render(test)}`" for test in exits) if exits else "no exit condition"
         targets = [model_calls[_key(ctx, site)].target for site in sites]
@@ -60,6 +62,30 @@ def _under_deadline(ctx: ExtractionContext, sites: list[CallSite], loop: Locatio
             if wrapper.limit is not None and (outer.start.row, outer.start.column) <= (loop.start.row, loop.start.column):
                 return True
     return False
+
+
+def _person_in_the_loop(loop: cst.While, scope: Scope) -> bool:
+    """Every pass waits on a person: it reads ``input()``, or it handles a run's ``interruptions``
+    (tool calls waiting for approval; the Agents SDK resumes the same run, whose turn limit holds)."""
+    found = False
+
+    class _Finder(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            nonlocal found
+            found |= isinstance(node.func, cst.Name) and node.func.value == "input" and not scope.lookup("input")
+
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            nonlocal found
+            found |= node.attr.value == "interruptions"
+
+    loop.visit(_Finder())
+    return found
+
+
+def _shared_budget(sites: list[CallSite]) -> bool:
+    """The runs draw on one usage budget across passes (Pydantic AI's ``usage=``, checked against
+    the run's usage limits, 50 requests by default): the budget ends the loop."""
+    return any(arg.keyword is not None and arg.keyword.value == "usage" for site in sites for arg in site.node.args)
 
 
 def _model_names(scope: Scope, model_nodes: set[int]) -> set[str]:

@@ -45,7 +45,7 @@ def _transport_default(ctx: ExtractionContext, node: cst.Call, scope: Scope) -> 
     transports = set()
     for site in ctx.facts.calls:
         if site.scope is scope:
-            target = ctx.evaluator.qualified_name(site.node.func, site.scope)
+            target = ctx.evaluator.callee(site.node, site.scope)
             if target == _STDIO or target in _HTTP_TRANSPORTS:
                 transports.add(target)
     if transports == {_STDIO}:

@@ -83,7 +83,7 @@ class _Extraction:
         facts = FrameworkFacts()
         agents, runs = [], []
         for site in self.ctx.facts.calls:
-            callee = self.ctx.evaluator.qualified_name(site.node.func, site.scope)
+            callee = self.ctx.evaluator.callee(site.node, site.scope)
             if callee == AGENT:
                 self.ids[id(site.node)] = object_id(self.ctx, site, "Agent")
                 agents.append(site)

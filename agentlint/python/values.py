@@ -92,6 +92,12 @@ class Evaluator:
         value = self.evaluate(expr, scope)
         return value.qualified if isinstance(value, ModuleRef) else None
 
+    def callee(self, call: cst.Call, scope: Scope) -> str | None:
+        """What a call calls, by qualified name; a parametrised generic (``Agent[Context](...)``)
+        calls the class itself."""
+        func = call.func.value if isinstance(call.func, cst.Subscript) else call.func
+        return self.qualified_name(func, scope)
+
     def evaluate(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> Value:
         key = (id(expr), id(scope))
         if key not in self._memo:

@@ -57,8 +57,11 @@ class ModelDecidedLoop(GraphRule):
     ## Known problems
     An exit counts as external when it compares against a number, uses `len(...)`, or reads a
     counter- or time-like name (`turns`, `attempts`, `deadline`, `max_...`); that is generous on
-    purpose. Only model calls agentlint recognises (openai, anthropic, LangChain chat models) in the
-    loop body itself are seen.
+    purpose. Only model calls and agent runs agentlint recognises (openai, anthropic, LangChain chat
+    models, the agent frameworks' runs) in the loop body itself are seen. A loop with no exit at all
+    (a console chat, a worker) is not the model's to end and is not reported; neither is a loop that
+    waits on a person every pass (`input()`, approving a run's `interruptions`), nor one whose runs
+    share a usage budget across passes (Pydantic AI's `usage=`).
     """
 
     code = "AGL502"
