@@ -58,7 +58,7 @@ _DEFAULT_TURNS = Bound(status=BoundStatus.BOUNDED, provenance=Provenance.DEFAULT
 _NO_RUN_TIMEOUT = Bound(status=BoundStatus.UNBOUNDED, provenance=Provenance.DEFAULT,
                         detail="`Runner.run` sets no time limit of its own")
 # What carries a run's reply on its result: the final output, a cast of it, or the whole history.
-_OUTPUT_ATTRIBUTE, _OUTPUT_METHODS = "final_output", frozenset({"final_output_as", "to_input_list"})
+_OUTPUT_ATTRIBUTE, _OUTPUT_METHODS = "final_output", frozenset({"final_output_as"})
 _MAX_TRACE = 6
 
 
@@ -201,7 +201,8 @@ class _Extraction:
         given = argument(site.node, "input", 1)
         if agent is None or given is None:
             return
-        # An agent continuing its own conversation (``result.to_input_list() + [...]``) is no hop.
+        # An agent continuing its own conversation is no hop; a whole conversation handed on
+        # (``result.to_input_list()``) is a handoff, which AGL203 leaves alone.
         for source in dict.fromkeys(source for source in self._sources(given, site.scope) if source.agent != agent):
             hop_id = f"{scope}:{source.agent}->{agent}"
             taken = sum(hop.id.split("#")[0] == hop_id for hop in facts.hops)
@@ -219,7 +220,7 @@ class _Extraction:
 
     def _sources(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> list[_Source]:
         """The runs whose output an expression carries: ``result.final_output`` (also inside an
-        f-string, a concatenation, ``str(...)`` or a name bound to it), ``result.to_input_list()``,
+        f-string, a concatenation, ``str(...)`` or a name bound to it), ``final_output_as(...)``,
         marked as validated when it went through ``Model.model_validate(...)`` or a ``TypeAdapter``."""
         if depth > _MAX_TRACE:
             return []

@@ -65,8 +65,10 @@ class UnvalidatedAgentOutput(GraphRule):
 
     ## Known problems
     Only hops agentlint can follow are seen: the output passed directly, through a name, an f-string, a
-    concatenation or `str(...)`. Output handed over through a helper function, a shared object or a
-    handoff (which passes the whole conversation) is not. A producer whose settings cannot all be read
+    concatenation or `str(...)`. Output handed over through a helper function, a shared object, a
+    handoff or a whole conversation (`result.to_input_list()`) is not. A LlamaIndex agent's
+    `output_cls` counts as a schema although a failed parse only warns; a smolagents managed agent
+    counts as checked when it has `final_answer_checks`. A producer whose settings cannot all be read
     (an opaque `**kwargs`) or that is defined where agentlint cannot find it is not reported, and any
     `model_validate` on the way counts as validation, whatever model it checks against.
     """
