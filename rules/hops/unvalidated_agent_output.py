@@ -92,10 +92,20 @@ class UnvalidatedAgentOutput(GraphRule):
                 f"(`{hop.mechanism}`), and `{_name(producer)}` declares no structured output",
                 related=[RelatedLocation(location=producer.location,
                                          message=f"agent `{_name(producer)}` is defined here without an output type")],
-                fix_title=f"Give `{_name(producer)}` a structured output type, or validate its output with a "
-                          "pydantic model before passing it on",
+                fix_title=f"Give `{_name(producer)}` {SCHEMA_SETTINGS.get(producer.framework, 'a structured output type')}, "
+                          "or validate its output with a pydantic model before passing it on",
                 anchor=hop.id,
             )
+
+
+# How each framework declares what an agent's output must look like.
+SCHEMA_SETTINGS = {
+    "openai-agents": "an `output_type`",
+    "pydantic-ai": "an `output_type` other than `str`",
+    "smolagents": "`final_answer_checks`",
+    "llama-index": "an `output_cls`",
+    "autogen": "an `output_content_type`",
+}
 
 
 def _name(agent: Agent) -> str:
