@@ -14,8 +14,10 @@ class LlmCallWithoutTimeout(TimeoutRule):
     ## What it does
     Reports LLM clients and calls that can wait forever: an `openai`/`anthropic` client or call with
     `timeout=None` (on the constructor, on `with_options(...)`, or on `create(...)`), and LangChain's
-    `ChatOpenAI`/`ChatAnthropic` constructed without `timeout=`, whose default is no timeout at all.
-    With the `max-seconds` option, bounded timeouts above that limit (including the SDKs' 600 s
+    `ChatOpenAI`/`ChatAnthropic` constructed without `timeout=`, whose default is no timeout at all;
+    also the agent frameworks' model clients that pass `timeout=None` on: AutoGen's
+    `OpenAIChatCompletionClient`/`AzureOpenAIChatCompletionClient`, smolagents' `InferenceClientModel`
+    and `OpenAIModel` (also through `client_kwargs`). With the `max-seconds` option, bounded timeouts above that limit (including the SDKs' 600 s
     default) are reported too.
 
     The client is reported once, at its constructor, with the calls that inherit the missing limit as
@@ -55,7 +57,8 @@ class LlmCallWithoutTimeout(TimeoutRule):
     ChatOpenAI(...)`) is followed into every module that calls it. A LangChain chat model given a custom `http_client` is still reported: it
     passes `timeout=None` explicitly, which overrides the client's own timeout. A client whose every visible call is
     wrapped in `asyncio.wait_for`/`asyncio.timeout` is not reported, even if it is also handed to a
-    framework elsewhere. Other providers' SDKs are not yet known to the rule. Calls made directly in an async
+    framework elsewhere. Other providers' SDKs (Gemini, Bedrock, LiteLLM) are not yet known to the
+    rule. Calls made directly in an async
     LangGraph node that the run cancels after a deadline (`add_node(..., timeout=...)`,
     `set_node_defaults(timeout=...)`, or the compiled graph's `step_timeout`) are bounded; calls in
     helpers such a node calls are not followed.
