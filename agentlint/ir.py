@@ -382,6 +382,7 @@ class Agent(BaseModel):
     complete: bool = True
     tools: tuple[str, ...] = ()
     delegates: tuple[str, ...] = ()
+    handoffs: tuple[str, ...] = ()  # the delegates it hands the conversation to (the others it calls)
 
 
 class Task(BaseModel):

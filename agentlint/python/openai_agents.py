@@ -58,6 +58,7 @@ _DEFAULT_TURNS = Bound(status=BoundStatus.BOUNDED, provenance=Provenance.DEFAULT
 _NO_RUN_TIMEOUT = Bound(status=BoundStatus.UNBOUNDED, provenance=Provenance.DEFAULT,
                         detail="`Runner.run` sets no time limit of its own")
 # What carries a run's reply on its result: the final output, a cast of it, or the whole history.
+GUARDRAIL_SETTINGS = ("input_guardrails", "output_guardrails")
 _OUTPUT_ATTRIBUTE, _OUTPUT_METHODS = "final_output", frozenset({"final_output_as"})
 _MAX_TRACE = 6
 
@@ -121,12 +122,20 @@ class _Extraction:
                 tool_agents.append(agent_tool[0])
             tools.append(agent_tool[1] if agent_tool else self.ctx.evaluator.qualified_name(expr, scope) or code(expr))
         name = literal_string(self.ctx, find_argument(self.ctx, site.node, site.scope, "name", 0))
-        delegates = tuple(dict.fromkeys((*self._handoffs(site), *tool_agents)))
+        handoffs = tuple(dict.fromkeys(self._handoffs(site)))
         return Agent(
             id=agent_id, framework=FRAMEWORK, name=name, location=self.ctx.locate(site.node), output_schema=schema,
-            tools=tuple(tools), delegates=delegates,
+            tools=tuple(tools), delegates=tuple(dict.fromkeys((*handoffs, *tool_agents))), handoffs=handoffs,
+            settings=tuple(keyword for keyword in GUARDRAIL_SETTINGS if self._given_list(site, keyword)),
             complete=schema_known and not opaque_kwargs(self.ctx, site.node, site.scope),
         )
+
+    def _given_list(self, site: CallSite, keyword: str) -> bool:
+        """Whether ``keyword`` is given something other than ``None`` or an empty list."""
+        found = find_argument(self.ctx, site.node, site.scope, keyword)
+        if not isinstance(found, Given) or is_none(self.ctx.evaluator.evaluate(found.expr, found.scope)):
+            return False
+        return not (isinstance(found.expr, (cst.List, cst.Tuple)) and not found.expr.elements)
 
     def _output_schema(self, site: CallSite) -> tuple[str | None, bool]:
         """The schema ``output_type=`` checks the final output against (``AgentOutputSchema(M)``
