@@ -74,6 +74,9 @@ class ModuleFacts:
     # ``global X`` then ``X += ...`` (or ``X = X ...``) in a function: (name, node, scope, under a lock)
     global_updates: list[tuple[str, cst.CSTNode, Scope, bool]] = field(default_factory=list)
     while_loops: list[tuple[cst.While, Scope]] = field(default_factory=list)
+    # Functions (by scope id) that write an item or attribute of a module-level object, or a workflow
+    # store (``ctx.store.set``): the only ones an awaited read-modify-write can be found in.
+    shared_writers: set[int] = field(default_factory=set)
 
 
 class Collector(cst.CSTVisitor):
@@ -197,6 +200,8 @@ class Collector(cst.CSTVisitor):
         name = self._module_state(target)
         if name is None:
             return
+        if not isinstance(target, cst.Name):
+            self.facts.shared_writers.add(id(self._scope))
         read = name if isinstance(target, cst.Name) else cst.Module(body=[]).code_for_node(target.value)  # type: ignore[attr-defined]
         if value is not None and not re.search(rf"(?<![\w.]){re.escape(read)}(?!\w)", cst.Module(body=[]).code_for_node(value)):
             return
@@ -291,6 +296,10 @@ class Collector(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         self.facts.calls.append(CallSite(node, self._scope, self._wrappers, self._loops))
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "set" and isinstance(func.value, cst.Attribute) \
+                and func.value.attr.value == "store":
+            self.facts.shared_writers.add(id(self._scope))
         wrapper = self._wrapper(node)
         if wrapper is not None:
             self._wrappers = (*self._wrappers, wrapper)

@@ -40,6 +40,7 @@ class ExtractionContext:
         self._positions: Mapping[cst.CSTNode, CodeRange] | None = None
         self._definitions: dict[int, Location] | None = None
         self._quick: dict[int, Location] | None = None
+        self._ast_classes: dict[int, ast.ClassDef] = {}  # libcst ClassDef id -> its ast node
 
     @property
     def module_name(self) -> str:
@@ -55,6 +56,18 @@ class ExtractionContext:
         assert isinstance(scope.node, (cst.FunctionDef, cst.ClassDef))
         return self.locate(scope.node.name)
 
+    def locate_field(self, scope: Scope, name: str) -> Location | None:
+        """Where a class body annotates ``name`` (``plan: str``), from the ast tree: state schemas are
+        often the only facts of a module, and libcst positions would cost a full pass for them."""
+        if self._definitions is None:
+            self._definitions = self._definitions_from_ast()
+        definition = self._ast_classes.get(id(scope.node))
+        for statement in definition.body if definition is not None else ():
+            if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) \
+                    and statement.target.id == name:
+                return self._span(self._source_lines(), statement.target)
+        return None
+
     def _definitions_from_ast(self) -> dict[int, Location]:
         """libcst definitions and ast definitions both in source order; if the two sequences of names
         disagree anywhere (they should not), give up and let ``locate`` do it the slow way."""
@@ -67,6 +80,8 @@ class ExtractionContext:
             return {}
         lines = self._source_lines()
         located = {}
+        self._ast_classes = {id(scope.node): definition for definition, scope in zip(found, scopes)
+                             if isinstance(definition, ast.ClassDef)}
         for definition, scope in zip(found, scopes):
             line = lines[definition.lineno - 1] if definition.lineno <= len(lines) else ""
             keyword = "class " if isinstance(definition, ast.ClassDef) else "def "

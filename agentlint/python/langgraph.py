@@ -137,8 +137,9 @@ def _schema(ctx: ExtractionContext, scope: Scope) -> StateSchema | None:
     for statement in node.body.body:
         for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
             if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                location = ctx.locate_field(scope, small.target.value) or ctx.locate(small.target)
                 keys.append(StateKey(name=small.target.value, reducer=_reducer(ctx, small.annotation.annotation, scope),
-                                     location=ctx.locate(small.target)))
+                                     location=location))
     if not keys and not kinds:
         return None
     kind = kinds[0] if kinds else "dataclass" if is_dataclass else "unknown"

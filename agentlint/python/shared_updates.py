@@ -21,7 +21,7 @@ from agentlint.python.scopes import Scope
 
 def read_modify_writes(ctx: ExtractionContext, scope: Scope) -> list[GlobalUpdate]:
     node = scope.node
-    if not isinstance(node, cst.FunctionDef) or node.asynchronous is None:
+    if not isinstance(node, cst.FunctionDef) or node.asynchronous is None or id(scope) not in ctx.facts.shared_writers:
         return []
     module_names = {name for name, bindings in ctx.facts.module.bindings.items()
                     if any(binding.kind == "assign" for binding in bindings)}
