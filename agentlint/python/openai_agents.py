@@ -58,7 +58,10 @@ _DEFAULT_TURNS = Bound(status=BoundStatus.BOUNDED, provenance=Provenance.DEFAULT
 _NO_RUN_TIMEOUT = Bound(status=BoundStatus.UNBOUNDED, provenance=Provenance.DEFAULT,
                         detail="`Runner.run` sets no time limit of its own")
 # What carries a run's reply on its result: the final output, a cast of it, or the whole history.
-GUARDRAIL_SETTINGS = ("input_guardrails", "output_guardrails")
+# Settings rules ask about: guardrails, and model settings (which may turn parallel tool calls off).
+RECORDED_SETTINGS = ("input_guardrails", "output_guardrails", "model_settings")
+_PARALLEL_TOOLS = Bound(status=BoundStatus.UNBOUNDED, provenance=Provenance.DEFAULT,
+                        detail="the SDK starts every function tool call of a turn at once")
 _OUTPUT_ATTRIBUTE, _OUTPUT_METHODS = "final_output", frozenset({"final_output_as"})
 _MAX_TRACE = 6
 
@@ -126,13 +129,16 @@ class _Extraction:
         return Agent(
             id=agent_id, framework=FRAMEWORK, name=name, location=self.ctx.locate(site.node), output_schema=schema,
             tools=tuple(tools), delegates=tuple(dict.fromkeys((*handoffs, *tool_agents))), handoffs=handoffs,
-            settings=tuple(keyword for keyword in GUARDRAIL_SETTINGS if self._given_list(site, keyword)),
+            settings=tuple(keyword for keyword in RECORDED_SETTINGS if self._given_list(site, keyword)),
             complete=schema_known and not opaque_kwargs(self.ctx, site.node, site.scope),
         )
 
     def _given_list(self, site: CallSite, keyword: str) -> bool:
-        """Whether ``keyword`` is given something other than ``None`` or an empty list."""
+        """Whether ``keyword`` is given something other than ``None`` or an empty list (or may be,
+        through an unreadable ``**kwargs``)."""
         found = find_argument(self.ctx, site.node, site.scope, keyword)
+        if found is UNKNOWN:
+            return True
         if not isinstance(found, Given) or is_none(self.ctx.evaluator.evaluate(found.expr, found.scope)):
             return False
         return not (isinstance(found.expr, (cst.List, cst.Tuple)) and not found.expr.elements)
@@ -204,9 +210,13 @@ class _Extraction:
         method = callee.rsplit(".", 1)[1]
         facts.calls.append(Call(id=f"{scope}->{callee}", kind=CallKind.AGENT, target=callee, scope=scope,
                                 location=location, timeout=wrapper_bound(self.ctx, site) or _NO_RUN_TIMEOUT))
+        run_config = find_argument(self.ctx, site.node, site.scope, "run_config")
+        tools = _PARALLEL_TOOLS if run_config is None else Bound.unknown(
+            "the run's `run_config` may cap tool concurrency or turn parallel tool calls off")
         facts.run_sites.append(RunSite(id=f"{scope}->{target}.{method}", target=target, method=method,
                                        location=location, framework=FRAMEWORK,
-                                       limits={"max_turns": self._max_turns(site.node, site.scope)}))
+                                       limits={"max_turns": self._max_turns(site.node, site.scope),
+                                               "tool_concurrency": tools}))
         given = argument(site.node, "input", 1)
         if agent is None or given is None:
             return

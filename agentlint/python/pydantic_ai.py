@@ -186,6 +186,7 @@ class _Extraction:
                 "max_concurrency": self._concurrency(site),
             },
             complete=readable, tools=tuple(dict.fromkeys(tools[agent_id])),
+            settings=("model_settings",) if find_argument(self.ctx, site.node, site.scope, "model_settings") else (),
         )
 
     def _output_schema(self, site: CallSite) -> tuple[str | None, bool]:

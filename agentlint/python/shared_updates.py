@@ -21,33 +21,78 @@ from agentlint.python.scopes import Scope
 
 def read_modify_writes(ctx: ExtractionContext, scope: Scope) -> list[GlobalUpdate]:
     node = scope.node
-    if not isinstance(node, cst.FunctionDef) or node.asynchronous is None or id(scope) not in ctx.facts.shared_writers:
+    if not isinstance(node, cst.FunctionDef) or node.asynchronous is None:
+        return []
+    contexts = _run_contexts(node)
+    if not contexts and id(scope) not in ctx.facts.shared_writers:
         return []
     module_names = {name for name, bindings in ctx.facts.module.bindings.items()
                     if any(binding.kind == "assign" for binding in bindings)}
-    tracker = _Tracker(module_names - set(scope.bindings))
+    tracker = _Tracker(module_names - set(scope.bindings), contexts)
     node.body.visit(tracker)
     return [GlobalUpdate(name=target, location=ctx.locate(write), locked=False) for target, write in tracker.races]
 
 
-def _shared_target(expr: cst.BaseExpression, shared: set[str]) -> str | None:
-    """``STATE["n"]``, ``STATE.get("n")`` or ``STATS.total`` on a module-level name, as text."""
+def _run_contexts(function: cst.FunctionDef) -> set[str]:
+    """Parameters holding an agent run's context, shared by every tool call of the run: the Agents
+    SDK's ``RunContextWrapper`` (its ``.context``) and Pydantic AI's ``RunContext`` (its ``.deps``). A
+    Pydantic AI tool registered with ``sequential=True`` never runs alongside another, so it has none."""
+    for decorator in function.decorators:
+        call = decorator.decorator
+        if isinstance(call, cst.Call) and any(arg.keyword is not None and arg.keyword.value == "sequential"
+                                              and isinstance(arg.value, cst.Name) and arg.value.value == "True"
+                                              for arg in call.args):
+            return set()
+    return {param.name.value for param in (*function.params.posonly_params, *function.params.params)
+            if param.annotation is not None and "RunContext" in _type_name(param.annotation.annotation)}
+
+
+def _type_name(annotation: cst.BaseExpression) -> str:
+    """The class an annotation names: ``RunContext`` for ``RunContext[Deps]`` or ``agents.RunContextWrapper``."""
+    if isinstance(annotation, cst.Subscript):
+        annotation = annotation.value
+    if isinstance(annotation, cst.Attribute):
+        return annotation.attr.value
+    return annotation.value if isinstance(annotation, cst.Name) else ""
+
+
+def _context_object(expr: cst.BaseExpression, contexts: set[str]) -> str | None:
+    """``ctx.context.cart`` or ``ctx.deps.cache`` on a run-context parameter, as text."""
+    if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Attribute) \
+            and expr.value.attr.value in ("context", "deps") and isinstance(expr.value.value, cst.Name) \
+            and expr.value.value.value in contexts:
+        return f"{expr.value.value.value}.{expr.value.attr.value}.{expr.attr.value}"
+    return None
+
+
+def _shared_target(expr: cst.BaseExpression, shared: set[str], contexts: set[str]) -> str | None:
+    """``STATE["n"]``, ``STATE.get("n")`` or ``STATS.total`` on a module-level name, or the same on
+    an object of the run's context (``ctx.deps.usage["n"]``, ``ctx.context.total``), as text."""
+
+    def owner(node: cst.BaseExpression) -> str | None:
+        if isinstance(node, cst.Name) and node.value in shared:
+            return node.value
+        return _context_object(node, contexts)
+
     if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "get" \
-            and isinstance(expr.func.value, cst.Name) and expr.func.value.value in shared \
             and expr.args and isinstance(expr.args[0].value, cst.SimpleString):
-        return f"{expr.func.value.value}[{expr.args[0].value.value}]"
-    if isinstance(expr, cst.Subscript) and isinstance(expr.value, cst.Name) and expr.value.value in shared \
-            and len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index) \
+        found = owner(expr.func.value)
+        return f"{found}[{expr.args[0].value.value}]" if found else None
+    if isinstance(expr, cst.Subscript) and len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index) \
             and isinstance(expr.slice[0].slice.value, cst.SimpleString):
-        return f"{expr.value.value}[{expr.slice[0].slice.value.value}]"
-    if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and expr.value.value in shared:
-        return f"{expr.value.value}.{expr.attr.value}"
+        found = owner(expr.value)
+        return f"{found}[{expr.slice[0].slice.value.value}]" if found else None
+    if isinstance(expr, cst.Attribute):
+        if isinstance(expr.value, cst.Name) and expr.value.value in shared:
+            return f"{expr.value.value}.{expr.attr.value}"
+        return _context_object(expr, contexts)
     return None
 
 
 class _Tracker(cst.CSTVisitor):
-    def __init__(self, shared: set[str]) -> None:
+    def __init__(self, shared: set[str], contexts: set[str]) -> None:
         self.shared = shared
+        self.contexts = contexts
         self.reads: dict[str, tuple[str, int]] = {}  # local -> (shared target, awaits seen when read)
         self.awaits = 0
         self.locks = 0
@@ -75,11 +120,11 @@ class _Tracker(cst.CSTVisitor):
         for target in original_node.targets:
             if isinstance(target.target, cst.Name):
                 source = _unwrap(original_node.value)
-                shared = _shared_target(source, self.shared) or _store_key(_store_call(source, "get"))
+                shared = _shared_target(source, self.shared, self.contexts) or _store_key(_store_call(source, "get"))
                 if shared is not None:
                     self.reads[target.target.value] = (shared, self.awaits)
                 continue
-            written = _shared_target(target.target, self.shared)
+            written = _shared_target(target.target, self.shared, self.contexts)
             if written is None:
                 continue
             for local, (read, awaits_then) in self.reads.items():
@@ -101,7 +146,7 @@ class _Tracker(cst.CSTVisitor):
 
     def leave_AugAssign(self, original_node: cst.AugAssign) -> None:
         """``STATE["n"] += await f()`` loads the old value before the ``await`` runs."""
-        written = _shared_target(original_node.target, self.shared)
+        written = _shared_target(original_node.target, self.shared, self.contexts)
         if written is not None and not self.locks and _awaits(original_node.value):
             self.races.append((written, original_node))
 

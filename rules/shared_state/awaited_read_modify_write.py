@@ -1,9 +1,13 @@
 from collections.abc import Iterator
 
-from agentlint.findings import Finding, RelatedLocation, Severity
+from agentlint.findings import Finding, Location, RelatedLocation, Severity
 from agentlint.graph import PipelineGraph
-from agentlint.ir import FanOut, FunctionFacts
+from agentlint.ir import BoundStatus, FanOut, FunctionFacts
 from agentlint.rule import GraphRule, Precision
+
+
+# Frameworks that run the tool calls of one model turn concurrently by default.
+PARALLEL_TOOL_FRAMEWORKS = frozenset({"openai-agents", "pydantic-ai"})
 
 
 class AwaitedReadModifyWrite(GraphRule):
@@ -13,6 +17,10 @@ class AwaitedReadModifyWrite(GraphRule):
     `create_task`/`TaskGroup.create_task` in a loop), that reads a module-level dict entry or object
     attribute, awaits, and then writes back a value computed from what it read (`n = STATE["done"]`,
     `await ...`, `STATE["done"] = n + 1`), or does `STATE["spent"] += await cost(...)`.
+
+    An agent's tool does the same to the run's context, which every tool call of the run shares
+    (`n = ctx.deps.usage["n"]` or `ctx.context.total` in a Pydantic AI or Agents SDK tool): both
+    frameworks run the tool calls of one model turn at once.
 
     A LlamaIndex workflow step does the same to the run's shared store (`n = await
     ctx.store.get("n")`, `await ...`, `await ctx.store.set("n", n + 1)`) when another step sends it
@@ -66,15 +74,18 @@ class AwaitedReadModifyWrite(GraphRule):
     ```
 
     ## Known problems
-    Only module-level names are treated as shared, only in the function the tasks run (not in helpers
-    it awaits), and only reads into a local followed by a write of the same key in source order. An
+    Only module-level names and a run context's objects (`ctx.deps.x`, `ctx.context.x`, where the
+    parameter is annotated `RunContext[...]`/`RunContextWrapper[...]`) are treated as shared, only in
+    the function the tasks or tool calls run (not in helpers it awaits), and only reads into a local followed by a write of the same key in source order. An
     `async with` on anything named like a lock counts as protection. Shared stores with their own API
     (`await store.get(...)` then `await store.put(...)`) are not covered, except a LlamaIndex
     workflow's `ctx.store.get`/`ctx.store.set` with a literal key; `async with ctx.store.edit_state()`
     holds the store's lock and is safe. A step counts as running concurrently only when a step of the
     same workflow class sends its event type in a loop and its `num_workers` is a number above one:
     events returned by a step that itself runs several times, two different steps updating the same
-    key, and `get_state`/`set_state` of the whole state are not followed.
+    key, and `get_state`/`set_state` of the whole state are not followed. An agent whose
+    `model_settings` agentlint cannot see through, or whose runs pass a `run_config`, may have
+    parallel tool calls turned off and is left alone.
     """
 
     code = "AGL404"
@@ -84,20 +95,42 @@ class AwaitedReadModifyWrite(GraphRule):
     precision = Precision.MEDIUM  # source order within one function stands in for control flow
 
     def check(self, graph: PipelineGraph) -> Iterator[Finding]:
-        fan_out: FanOut
         seen: set[tuple[str, int]] = set()
-        for fan_out in graph.facts_of("fan_outs"):
-            facts: FunctionFacts | None = None if fan_out.threads else graph.function(fan_out.spawns)
-            for update in facts.awaited_updates if facts else ():
+        for facts, runner, where in _concurrent_functions(graph):
+            for update in facts.awaited_updates:
                 key = (update.location.path, update.location.start.row)
                 if key in seen:
                     continue
                 seen.add(key)
                 yield self.finding(
                     update.location,
-                    f"`{facts.id.rsplit('.', 1)[-1]}` writes `{update.name}` back after an `await` with a value "  # type: ignore[union-attr]
-                    f"read before it, and `{fan_out.mechanism}` runs several copies at once: updates get lost",
-                    related=[RelatedLocation(location=fan_out.location, message=f"`{fan_out.mechanism}` runs the copies")],
+                    f"`{facts.id.rsplit('.', 1)[-1]}` writes `{update.name}` back after an `await` with a value "
+                    f"read before it, and {runner} runs several copies at once: updates get lost",
+                    related=[RelatedLocation(location=where, message=f"{runner} runs the copies")],
                     fix_title="Update in one statement with no `await` in between, or hold an `asyncio.Lock`",
-                    anchor=f"{facts.id}:{update.name}",  # type: ignore[union-attr]
+                    anchor=f"{facts.id}:{update.name}",
                 )
+
+
+def _concurrent_functions(graph: PipelineGraph) -> Iterator[tuple[FunctionFacts, str, Location]]:
+    """Async functions several copies of which run at once, with what runs them and where: spawned
+    by a fan-out, or a tool of an agent whose framework runs the tool calls of one model turn
+    together (the Agents SDK unless a run's `run_config` may say otherwise, Pydantic AI unless
+    `sequential=True` or `model_settings` may turn parallel calls off)."""
+    fan_out: FanOut
+    for fan_out in graph.facts_of("fan_outs"):
+        facts = None if fan_out.threads else graph.function(fan_out.spawns)
+        if facts is not None:
+            yield facts, f"`{fan_out.mechanism}`", fan_out.location
+    runs = [run for fragment in graph.fragments for run in fragment.run_sites]
+    for agent in graph.agents:
+        if agent.framework not in PARALLEL_TOOL_FRAMEWORKS or not agent.complete or "model_settings" in agent.settings:
+            continue
+        if any(run.framework == agent.framework and (limit := run.limits.get("tool_concurrency")) is not None
+               and limit.status is BoundStatus.UNKNOWN for run in runs):
+            continue
+        name = agent.name or agent.id.rsplit(".", 1)[-1]
+        for tool in agent.tools:
+            facts = graph.function(tool)
+            if facts is not None:
+                yield facts, f"agent `{name}` (parallel tool calls)", agent.location
