@@ -18,7 +18,7 @@ import re
 
 import libcst as cst
 
-from agentlint.ir import Agent, Bound, BoundStatus, CallKind, Provenance, Team
+from agentlint.ir import Agent, Bound, BoundStatus, CallKind, Hop, Provenance, Team
 from agentlint.python import autogen_graphflow, autogen_legacy
 from agentlint.python.adapter import FrameworkFacts
 from agentlint.python.autogen_conditions import (
@@ -61,6 +61,7 @@ TEAM_KINDS = frozenset(f"{TEAMS}.{name}" for name in TEAM_MODULES)
 MAGENTIC_ONE, GRAPH_FLOW = f"{TEAMS}.MagenticOneGroupChat", f"{TEAMS}.GraphFlow"
 ASSISTANT = "autogen_agentchat.agents.AssistantAgent"
 USER_PROXY = "autogen_agentchat.agents.UserProxyAgent"
+AGENT_TOOL = "autogen_agentchat.tools.AgentTool"
 OPENAI_CLIENTS = ("OpenAIChatCompletionClient", "AzureOpenAIChatCompletionClient")
 
 CANONICAL = {
@@ -72,6 +73,7 @@ CANONICAL = {
     "autogen_agentchat.base._termination.OrTerminationCondition": OR,
     "autogen_agentchat.agents._assistant_agent.AssistantAgent": ASSISTANT,
     "autogen_agentchat.agents._user_proxy_agent.UserProxyAgent": USER_PROXY,
+    "autogen_agentchat.tools._agent.AgentTool": AGENT_TOOL,
     **{f"autogen_ext.models.openai._openai_client.{name}": f"autogen_ext.models.openai.{name}"
        for name in OPENAI_CLIENTS},
     **autogen_graphflow.CANONICAL,
@@ -118,16 +120,16 @@ class _Extraction:
             elif kind == ASSISTANT:
                 agents.append(site)
                 self.ids[id(site.node)] = object_id(self.ctx, site, "AssistantAgent")
-        built = [self._agent(site) for site in agents]
+        built = [self._agent(site, facts) for site in agents]
         names = {agent.name: agent.id for agent in built if agent.name}
-        facts.agents = [agent.model_copy(update={"delegates": tuple(
-            names[name] for name in self.handoffs[agent.id] if name in names)}) for agent in built]
+        facts.agents = [agent.model_copy(update={"delegates": (*agent.delegates, *(
+            names[name] for name in self.handoffs[agent.id] if name in names))}) for agent in built]
         facts.teams = [self._team(site, kind) for site, kind in teams]
         self._runs(facts)
         return facts
 
     # agents -------------------------------------------------------------------------------------
-    def _agent(self, site: CallSite) -> Agent:
+    def _agent(self, site: CallSite, facts: FrameworkFacts) -> Agent:
         given = {name: find_argument(self.ctx, site.node, site.scope, name, position)
                  for name, position in (("name", 0), ("tools", None), ("handoffs", None),
                                         ("max_tool_iterations", None), ("output_content_type", None))}
@@ -135,8 +137,15 @@ class _Extraction:
         output = None
         if isinstance(schema, Given) and not is_none(self.ctx.evaluator.evaluate(schema.expr, schema.scope)):
             output = self.ctx.evaluator.qualified_name(schema.expr, schema.scope) or code(schema.expr)
-        tools = [self.ctx.evaluator.qualified_name(expr, scope) or code(expr)
-                 for expr, scope in self._items(given["tools"])]
+        tools, tool_agents = [], []
+        for expr, scope in self._items(given["tools"]):
+            inner = self._agent_tool(expr, scope)
+            if inner is not None:
+                tool_agents.append(inner)
+                facts.hops.append(Hop(id=f"{inner}->{self.ids[id(site.node)]}", producer=inner, producer_agent=inner,
+                                      consumer=self.ids[id(site.node)], consumer_agent=self.ids[id(site.node)],
+                                      mechanism="agent-as-tool", location=self.ctx.locate(expr)))
+            tools.append(self.ctx.evaluator.qualified_name(expr, scope) or code(expr))
         self.handoffs[self.ids[id(site.node)]] = [
             name for expr, scope in self._items(given["handoffs"]) if (name := self._handoff_target(expr, scope))]
         return Agent(
@@ -146,7 +155,17 @@ class _Extraction:
                                                          TOOL_ITERATIONS)},
             settings=tuple(name for name, found in given.items() if found is UNKNOWN or isinstance(found, Given)),
             complete=not opaque_kwargs(self.ctx, site.node, site.scope), tools=tuple(tools),
+            delegates=tuple(tool_agents),
         )
+
+    def _agent_tool(self, expr: cst.BaseExpression, scope: Scope) -> str | None:
+        """The agent an ``AgentTool(agent)`` wraps: its answer comes back to the calling agent as the
+        tool's result."""
+        value = self.ctx.evaluator.evaluate(expr, scope)
+        if not (isinstance(value, Instance) and value.kind == AGENT_TOOL):
+            return None
+        wrapped = find_argument(self.ctx, value.call, value.scope, "agent", 0)
+        return self._reference(wrapped.expr, wrapped.scope, frozenset({ASSISTANT})) if isinstance(wrapped, Given) else None
 
     def _items(self, found: Given | None | object) -> list[tuple[cst.BaseExpression, Scope]]:
         return (list_elements(found.expr, found.scope) or []) if isinstance(found, Given) else []

@@ -18,10 +18,13 @@ class UnvalidatedAgentOutput(GraphRule):
     """
     ## What it does
     Reports an agent whose output reaches another agent without a schema check: the final output of
-    one run passed into another run (`Runner.run(executor, planner_result.final_output)`), an agent
-    used as another agent's tool (`planner.as_tool(...)`), or a managed agent, when the producing agent
-    declares no structured output (`output_type=` in the Agents SDK and Pydantic AI, `final_answer_checks`
-    in smolagents) and the value does not go through `Model.model_validate(...)` on the way.
+    one run passed into another run (`Runner.run(executor, planner_result.final_output)`, Pydantic
+    AI's `result.output`, a smolagents or LlamaIndex run's answer), an agent used as another agent's
+    tool (the Agents SDK's `planner.as_tool(...)`, AutoGen's `AgentTool(planner)`), or a smolagents
+    managed agent, when the producing agent declares no structured output (`output_type=` in the
+    Agents SDK and Pydantic AI, `output_content_type=` in AutoGen, `output_cls=` in LlamaIndex,
+    `final_answer_checks` in smolagents) and the value does not go through `Model.model_validate(...)`
+    on the way.
 
     ## Why is this bad?
     Without an output type the producer's final output is whatever text the model wrote: a plan in the
