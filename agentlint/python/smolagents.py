@@ -38,7 +38,7 @@ import libcst as cst
 from agentlint.findings import Location
 from agentlint.ir import Agent, Bound, BoundStatus, Call, CallKind, Hop, Provenance, RunSite
 from agentlint.python.adapter import FrameworkFacts
-from agentlint.python.bounds import Given, code, explicit, find_argument, is_none, number
+from agentlint.python.bounds import Given, code, explicit, find_argument, is_none, number, numeric_limit
 from agentlint.python.clients import Catalog, ClientSpec, never
 from agentlint.python.collector import CallSite, argument
 from agentlint.python.context import ExtractionContext
@@ -53,7 +53,11 @@ MODULES = ("smolagents",)
 HINT = re.compile(r"smolagents")
 FRAMEWORK = "smolagents"
 ROOTS: tuple[str, ...] = ()
-AGENT_CLASSES = frozenset({"smolagents.CodeAgent", "smolagents.ToolCallingAgent", "smolagents.MultiStepAgent"})
+TOOL_CALLING = "smolagents.ToolCallingAgent"
+AGENT_CLASSES = frozenset({"smolagents.CodeAgent", TOOL_CALLING, "smolagents.MultiStepAgent"})
+# A ToolCallingAgent runs the tool calls of one step in a thread pool (agents.py:1225-1238, 1426).
+_TOOL_THREADS = Bound(status=BoundStatus.BOUNDED, provenance=Provenance.DEFAULT,
+                      detail="a thread pool with Python's default worker count runs a step's tool calls")
 RUN = "smolagents.MultiStepAgent.run"
 INFERENCE_CLIENT_MODEL, OPENAI_MODEL, AZURE_OPENAI_MODEL = (
     "smolagents.InferenceClientModel", "smolagents.OpenAIModel", "smolagents.AzureOpenAIModel")
@@ -181,10 +185,14 @@ class _Extraction:
                                                    (CHECKS, schema is not None)) if given]
         complete = (workers_known and schema_known and limit.status is not BoundStatus.UNKNOWN
                     and self._agent_kind(site.node.func, site.scope) in AGENT_CLASSES)
+        limits = {"max_steps": limit}
+        if self._agent_kind(site.node.func, site.scope) == TOOL_CALLING:
+            limits["max_tool_threads"] = numeric_limit(self.ctx, site.node, site.scope, "max_tool_threads",
+                                                       _TOOL_THREADS)
         agent = Agent(
             id=agent_id, framework=FRAMEWORK, location=self.ctx.locate(site.node),
             name=named.value if isinstance(named, Literal) and isinstance(named.value, str) else None,
-            output_schema=schema, limits={"max_steps": limit}, settings=tuple(settings), complete=complete,
+            output_schema=schema, limits=limits, settings=tuple(settings), complete=complete,
             tools=self._tools(site), delegates=tuple(hop.producer for hop in workers),
         )
         return agent, workers

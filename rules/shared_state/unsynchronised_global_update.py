@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
-from agentlint.findings import Finding, RelatedLocation, Severity
+from agentlint.findings import Finding, Location, RelatedLocation, Severity
 from agentlint.graph import PipelineGraph
-from agentlint.ir import FanOut, FunctionFacts
+from agentlint.ir import BoundStatus, FanOut, FunctionFacts
 from agentlint.rule import GraphRule, Precision
 
 
@@ -12,9 +12,10 @@ class UnsynchronisedGlobalUpdate(GraphRule):
     Reports a read-modify-write of module state (`global total` then `total += n` or
     `total = total + n`; an item or attribute of a module-level object, `USAGE["tokens"] += n` or
     `counts[k] = counts.get(k, 0) + 1`) with no lock held, in a function that runs in several threads
-    at once: handed
-    to `ThreadPoolExecutor.map`/`submit`, started as `threading.Thread(target=...)` in a loop, or run
-    with `asyncio.to_thread` inside `asyncio.gather`.
+    at once: handed to `ThreadPoolExecutor.map`/`submit`, started as `threading.Thread(target=...)` in
+    a loop, run with `asyncio.to_thread` inside `asyncio.gather`, or a tool of a smolagents
+    `ToolCallingAgent` (which runs the tool calls of one step in a thread pool unless
+    `max_tool_threads=1`).
 
     ## Why is this bad?
     `x += n` on a global or a dict item is a load, an add and a store; two threads interleave them and one update is
@@ -85,21 +86,38 @@ class UnsynchronisedGlobalUpdate(GraphRule):
     precision = Precision.MEDIUM  # heuristics decide what counts as a bound; see Known problems
 
     def check(self, graph: PipelineGraph) -> Iterator[Finding]:
-        fan_out: FanOut
         seen: set[tuple[str, int, int]] = set()
-        for fan_out in graph.facts_of("fan_outs"):
-            facts: FunctionFacts | None = graph.function(fan_out.spawns) if fan_out.threads else None
-            for update in facts.global_updates if facts else ():
+        for facts, runner, where in _threaded_functions(graph):
+            for update in facts.global_updates:
                 key = (update.location.path, update.location.start.row, update.location.start.column)
                 if update.locked or key in seen:
                     continue
                 seen.add(key)
                 yield self.finding(
                     update.location,
-                    f"`{facts.id.rsplit('.', 1)[-1]}` updates module state `{update.name}` without a lock, and "  # type: ignore[union-attr]
-                    f"`{fan_out.mechanism}` runs it in several threads at once: updates get lost",
-                    related=[RelatedLocation(location=fan_out.location, message=f"`{fan_out.mechanism}` starts the threads")],
+                    f"`{facts.id.rsplit('.', 1)[-1]}` updates module state `{update.name}` without a lock, and "
+                    f"{runner} runs it in several threads at once: updates get lost",
+                    related=[RelatedLocation(location=where, message=f"{runner} starts the threads")],
                     fix_title=f"Hold a `threading.Lock` around the update of `{update.name}`, or return the value "
                               "and sum it in the caller",
-                    anchor=f"{facts.id}:{update.name}",  # type: ignore[union-attr]
+                    anchor=f"{facts.id}:{update.name}",
                 )
+
+
+def _threaded_functions(graph: PipelineGraph) -> Iterator[tuple[FunctionFacts, str, Location]]:
+    """Functions that run in several threads at once, with what starts the threads and where: handed
+    to an executor or to threads by a fan-out, or a tool of a smolagents `ToolCallingAgent`, which
+    runs the tool calls of one step in a thread pool unless `max_tool_threads=1`."""
+    fan_out: FanOut
+    for fan_out in graph.facts_of("fan_outs"):
+        facts = graph.function(fan_out.spawns) if fan_out.threads else None
+        if facts is not None:
+            yield facts, f"`{fan_out.mechanism}`", fan_out.location
+    for agent in graph.agents:
+        threads = agent.limits.get("max_tool_threads")
+        if threads is None or threads.status is BoundStatus.UNKNOWN or threads.value == 1:
+            continue
+        for tool in agent.tools:
+            facts = graph.function(tool)
+            if facts is not None:
+                yield facts, f"agent `{agent.name or agent.id.rsplit('.', 1)[-1]}` (parallel tool calls)", agent.location
