@@ -48,7 +48,9 @@ from agentlint.python.scopes import Scope
 from agentlint.python.values import UNKNOWN, Instance, Literal, ModuleRef
 
 MODULES = ("autogen_agentchat", "autogen_ext", "autogen_core", "autogen")
-HINT = re.compile(r"autogen")
+# A team built by a project factory in another module is often run where nothing mentions AutoGen.
+RUN_MARKER = r"\.run(?:_stream)?\(\s*task\s*="
+HINT = re.compile(rf"autogen|{RUN_MARKER}")
 ROOTS: tuple[str, ...] = ()
 
 TEAMS = "autogen_agentchat.teams"

@@ -50,11 +50,13 @@ UNDERSTOOD_MODULES = (*http.MODULES, *llm.MODULES, *mcp.MODULES, *langgraph.MODU
 _MODULES = "|".join(UNDERSTOOD_MODULES)
 _PREFILTER = re.compile(
     rf"^[ \t]*(?:from[ \t]+(?:{_MODULES})\b|import[ \t][^\n]*\b(?:{_MODULES})\b)"
-    rf"|\b(?:setdefaulttimeout|TypedDict|{'|'.join(crewai.MARKERS)})\b|\bstate\[|\.a?(?:invoke|stream|batch)\(",
+    rf"|\b(?:setdefaulttimeout|TypedDict|{'|'.join(crewai.MARKERS)})\b|\bstate\[|\.a?(?:invoke|stream|batch)\("
+    rf"|{autogen.RUN_MARKER}",
     re.M,
 )
 # Node functions often live in modules that never import langgraph (they take and return state), and
-# graphs are often run from modules that only import the graph.
+# graphs are often run from modules that only import the graph; likewise AutoGen teams
+# (``team.run(task=...)``) built by a factory in another module.
 _GRAPH_HINT = re.compile(r"langgraph|\bstate\b|\.a?(?:invoke|stream|batch)\(")
 _CANONICAL = {**http.CANONICAL, **llm.CANONICAL, **mcp.CANONICAL, **langgraph.CANONICAL, **concurrency.CANONICAL,
               **{name: canonical for adapter in ADAPTERS for name, canonical in adapter.CANONICAL.items()}}
