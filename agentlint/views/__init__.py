@@ -6,7 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from agentlint.graph import PipelineGraph
-from agentlint.ir import Agent, Bound, BoundStatus, CallKind, Delegation, Fragment, Provenance, Team
+from agentlint.ir import Agent, Bound, BoundStatus, CallKind, Fragment, Hop, Provenance, Team
 
 
 class Coverage(BaseModel):
@@ -136,9 +136,23 @@ def agent_runs(graph: PipelineGraph) -> list[tuple[str, str, str]]:
     return found
 
 
-def delegation_label(delegation: Delegation) -> str:
-    budget = {True: "shares the budget", False: "OWN BUDGET", None: "budget unknown"}[delegation.shares_budget]
-    return f"runs it in tool {delegation.tool.rsplit('.', 1)[-1]}, {budget}"
+def hop_label(hop: Hop) -> str:
+    verdict = {True: f"validated: {hop.validated_by}", False: "UNVALIDATED", None: "unknown"}[hop.validated]
+    return f"{hop.mechanism}, {verdict}"
+
+
+def delegations(graph: PipelineGraph) -> list[tuple[str, str, str, bool]]:
+    """(parent agent id, sub-agent id, label, whether the sub-run has a budget of its own) for each
+    sub-agent run inside a tool whose two agents assembly knows."""
+    found = []
+    for delegation in graph.delegations:
+        parent, child = graph.agent(delegation.parent), graph.agent(delegation.child)
+        if parent is None or child is None:
+            continue
+        budget = {True: "shares the budget", False: "OWN BUDGET", None: "budget unknown"}[delegation.shares_budget]
+        found.append((parent.id, child.id, f"runs it in tool {delegation.tool.rsplit('.', 1)[-1]}, {budget}",
+                      delegation.shares_budget is False))
+    return found
 
 
 def coverage_lines(coverage: Coverage) -> list[str]:

@@ -6,7 +6,7 @@ import json
 
 from agentlint.graph import END, START, PipelineGraph
 from agentlint.ir import BoundStatus, CallKind
-from agentlint.views import GraphReport, agent_label, agent_runs, bound_label, coverage_lines, delegation_label, team_label
+from agentlint.views import GraphReport, agent_label, agent_runs, bound_label, coverage_lines, delegations, hop_label, team_label
 
 _EDGE_STYLE = {"static": "solid", "conditional": "dashed", "command": "dashed", "send": "bold"}
 
@@ -55,15 +55,10 @@ def render(graph: PipelineGraph, report: GraphReport) -> str:
             target = graph.agent(delegate)
             lines.append(f"  {_q(agent.id)} -> {_q(target.id if target else delegate)} [style=dashed, label=\"delegates\"];")
     for hop in graph.hops():
-        label = {True: f"validated: {hop.validated_by}", False: "UNVALIDATED", None: "unknown"}[hop.validated]
         color = "red" if hop.validated is False else "black"
-        lines.append(f"  {_q(hop.producer)} -> {_q(hop.consumer)} [label={_q(hop.mechanism + ', ' + label)}, color={color}];")
-    for delegation in graph.delegations:
-        parent = graph.agent(delegation.parent)
-        child = graph.agent(delegation.child)
-        if parent is not None and child is not None:
-            color = "red" if delegation.shares_budget is False else "black"
-            lines.append(f"  {_q(parent.id)} -> {_q(child.id)} [label={_q(delegation_label(delegation))}, color={color}];")
+        lines.append(f"  {_q(hop.producer)} -> {_q(hop.consumer)} [label={_q(hop_label(hop))}, color={color}];")
+    for parent, child, label, own_budget in delegations(graph):
+        lines.append(f"  {_q(parent)} -> {_q(child)} [label={_q(label)}, color={'red' if own_budget else 'black'}];")
     for fan_out in (item for fragment in report.fragments for item in fragment.fan_outs):
         capped = fan_out.cap.status is BoundStatus.BOUNDED
         label = f"{fan_out.mechanism}\nwidth: {fan_out.width.value}\ncap: {fan_out.cap.detail if capped else 'NONE'}"

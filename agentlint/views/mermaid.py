@@ -7,7 +7,7 @@ import re
 
 from agentlint.graph import END, START, PipelineGraph
 from agentlint.ir import BoundStatus, CallKind
-from agentlint.views import GraphReport, agent_label, agent_runs, bound_label, coverage_lines, delegation_label, team_label
+from agentlint.views import GraphReport, agent_label, agent_runs, bound_label, coverage_lines, delegations, hop_label, team_label
 
 _EDGE_STYLE = {"static": "-->", "conditional": "-.->", "command": "-.->", "send": "==>"}
 
@@ -64,15 +64,10 @@ def render(graph: PipelineGraph, report: GraphReport) -> str:
             target = graph.agent(delegate)
             lines.append(f"  {_id(agent.id)} -.->|{_label('delegates')}| {_id(target.id if target else delegate)}")
     for hop in graph.hops():
-        label = {True: f"validated: {hop.validated_by}", False: "UNVALIDATED", None: "unknown"}[hop.validated]
         style = "-->" if hop.mechanism in ("task-context", "run-output") else "-.->"
-        lines.append(f"  {_id(hop.producer)} {style}|{_label(hop.mechanism + ', ' + label)}| {_id(hop.consumer)}")
-    for delegation in graph.delegations:
-        parent = graph.agent(delegation.parent)
-        child = graph.agent(delegation.child)
-        if parent is not None and child is not None:
-            style = "==>" if delegation.shares_budget is False else "-.->"
-            lines.append(f"  {_id(parent.id)} {style}|{_label(delegation_label(delegation))}| {_id(child.id)}")
+        lines.append(f"  {_id(hop.producer)} {style}|{_label(hop_label(hop))}| {_id(hop.consumer)}")
+    for parent, child, label, own_budget in delegations(graph):
+        lines.append(f"  {_id(parent)} {'==>' if own_budget else '-.->'}|{_label(label)}| {_id(child)}")
     for fan_out in (item for fragment in report.fragments for item in fragment.fan_outs):
         width = {BoundStatus.UNBOUNDED: "over data", BoundStatus.BOUNDED: "fixed", BoundStatus.UNKNOWN: "unknown"}
         cap = "cap: " + (fan_out.cap.detail if fan_out.cap.status is BoundStatus.BOUNDED else "NONE")
