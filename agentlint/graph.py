@@ -89,10 +89,7 @@ class PipelineGraph:
         method path, when the method is one of that client's request methods."""
         parts = path.split(".")
         for cut in range(len(parts) - 1, 0, -1):
-            prefix = ".".join(parts[:cut])
-            made = prefix.endswith("()")  # what a factory returns: ``app.models.make_llm()``
-            resolved = self.resolve(prefix.removesuffix("()")) + ("()" if made else "")
-            client = self._exported_clients.get(resolved)
+            client = self._exported_clients.get(self.resolve_made(".".join(parts[:cut])))
             if client is not None:
                 method = ".".join(parts[cut:])
                 return (client, method) if method in client.methods else None
@@ -146,6 +143,11 @@ class PipelineGraph:
                 return qualified
             qualified = target
         return qualified
+
+    def resolve_made(self, qualified: str) -> str:
+        """``resolve`` for names that may stand for what a factory returns (``pkg.build_graph()``)."""
+        made = qualified.endswith("()")
+        return self.resolve(qualified.removesuffix("()")) + ("()" if made else "")
 
     def function(self, qualified: str | None) -> FunctionFacts | None:
         return self._functions.get(self.resolve(qualified)) if qualified else None
@@ -210,7 +212,7 @@ class PipelineGraph:
         runs = []
         for fragment in self.fragments:
             for run in fragment.run_sites:
-                target = run.target if run.target in names else self.resolve(run.target)
+                target = run.target if run.target in names else self.resolve_made(run.target)
                 if target not in names:
                     continue
                 inherited = graph.export_limits.get(target, {}) if run.location.path != graph.location.path else {}

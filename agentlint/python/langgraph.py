@@ -361,6 +361,9 @@ def _graphs(ctx: ExtractionContext) -> tuple[list[Graph], list[RunSite]]:
                 continue
             if isinstance(owner, ModuleRef) and func.attr.value in RUN_METHODS:
                 runs.append(_run_site(ctx, owner.qualified, func.attr.value, site, ()))
+            elif isinstance(owner, Instance) and func.attr.value in RUN_METHODS and _made_elsewhere(ctx, owner):
+                # ``build_graph().invoke(...)`` with a factory another module of the project defines
+                runs.append(_run_site(ctx, f"{owner.kind}()", func.attr.value, site, ()))
         _escapes(ctx, site, builders)
     for write in ctx.facts.attribute_writes:
         owner = ctx.evaluator.evaluate(write.base, write.scope)
@@ -392,11 +395,32 @@ def _graph_id(ctx: ExtractionContext, site: CallSite) -> str:
     return f"{site.scope.dotted}.{name.removeprefix('self.')}"
 
 
+def _made_elsewhere(ctx: ExtractionContext, instance: Instance) -> bool:
+    """What a parameterless function imported from another module of the project returns."""
+    return (instance.parent is None and not instance.call.args and instance.kind not in KNOWN_INSTANCES
+            and instance.kind.split(".", 1)[0] == ctx.module_name.split(".", 1)[0]
+            and not instance.kind.startswith(f"{ctx.module_name}."))
+
+
 def _exported_names(ctx: ExtractionContext, builder_key: int) -> dict[str, dict[str, Bound]]:
     """Module-level names bound to this builder's compiled graph (what other modules import to run
-    it), with the limits ``with_config(...)`` fixed on each."""
+    it), with the limits ``with_config(...)`` fixed on each; a parameterless factory that returns it
+    is exported as ``pkg.mod.build_graph()``."""
     module = ctx.facts.module
     names = {}
+    for scope in ctx.facts.definitions:
+        node = scope.node
+        if scope.kind != "function" or scope.parent is not module or not isinstance(node, cst.FunctionDef) \
+                or node.params.params or node.params.posonly_params or node.params.kwonly_params:
+            continue
+        returned = [ctx.evaluator.evaluate(ret.value, scope) for ret in ctx.facts.returns.get(id(scope), [])
+                    if ret.value is not None]
+        if returned and all(isinstance(value, Instance) and value.kind in (COMPILED, PREBUILT)
+                            and id(_root(value).call) == builder_key for value in returned):
+            limits: dict[str, Bound] = {}
+            for expr, config_scope in _config_chain(ctx, returned[0]):  # type: ignore[arg-type]
+                _apply_config(ctx, expr, config_scope, limits, with_config=isinstance(expr, cst.Call))
+            names[f"{scope.dotted}()"] = limits
     for name, bindings in module.bindings.items():
         if len(bindings) == 1 and bindings[0].kind == "assign":
             value = _module_value(ctx, name)
