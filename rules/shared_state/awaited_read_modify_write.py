@@ -6,8 +6,9 @@ from agentlint.ir import BoundStatus, FanOut, FunctionFacts
 from agentlint.rule import GraphRule, Precision
 
 
-# Frameworks that run the tool calls of one model turn concurrently by default.
-PARALLEL_TOOL_FRAMEWORKS = frozenset({"openai-agents", "pydantic-ai"})
+# Frameworks that run the tool calls of one model turn concurrently by default (LlamaIndex agents send
+# one event per tool call to a `call_tool` step with four workers).
+PARALLEL_TOOL_FRAMEWORKS = frozenset({"openai-agents", "pydantic-ai", "llama-index"})
 
 
 class AwaitedReadModifyWrite(GraphRule):
@@ -19,8 +20,9 @@ class AwaitedReadModifyWrite(GraphRule):
     `await ...`, `STATE["done"] = n + 1`), or does `STATE["spent"] += await cost(...)`.
 
     An agent's tool does the same to the run's context, which every tool call of the run shares
-    (`n = ctx.deps.usage["n"]` or `ctx.context.total` in a Pydantic AI or Agents SDK tool): both
-    frameworks run the tool calls of one model turn at once.
+    (`n = ctx.deps.usage["n"]` or `ctx.context.total` in a Pydantic AI or Agents SDK tool,
+    `ctx.store` in a LlamaIndex agent's tool): all three frameworks run the tool calls of one model
+    turn at once.
 
     A LlamaIndex workflow step does the same to the run's shared store (`n = await
     ctx.store.get("n")`, `await ...`, `await ctx.store.set("n", n + 1)`) when another step sends it
@@ -116,7 +118,7 @@ def _concurrent_functions(graph: PipelineGraph) -> Iterator[tuple[FunctionFacts,
     """Async functions several copies of which run at once, with what runs them and where: spawned
     by a fan-out, or a tool of an agent whose framework runs the tool calls of one model turn
     together (the Agents SDK unless a run's `run_config` may say otherwise, Pydantic AI unless
-    `sequential=True` or `model_settings` may turn parallel calls off)."""
+    `sequential=True` or `model_settings` may turn parallel calls off, LlamaIndex agents)."""
     fan_out: FanOut
     for fan_out in graph.facts_of("fan_outs"):
         facts = None if fan_out.threads else graph.function(fan_out.spawns)
