@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from agentlint.ir import Agent, Bound, BoundStatus, Call, CallKind, FanOut, Hop, Provenance, RunSite, Team
+from agentlint.ir import Agent, Bound, BoundStatus, Call, CallKind, Hop, Provenance, RunSite, Team
 from agentlint.python.adapter import FrameworkFacts
 from agentlint.python.bounds import (
     Given,
@@ -52,10 +52,10 @@ from agentlint.python.collector import TIMEOUT_WRAPPERS, CallSite, Wrapper, argu
 from agentlint.python.context import ExtractionContext
 from agentlint.python.expressions import list_elements
 from agentlint.python.identities import object_id
+from agentlint.python.llama_index_steps import CONTEXT, STEP, step_fan_outs
 from agentlint.python.outputs import VALIDATORS
 from agentlint.python.scopes import Scope
 from agentlint.python.values import UNKNOWN, Instance, Literal
-from agentlint.python.widths import width
 
 MODULES = ("llama_index", "workflows")
 HINT = re.compile(r"llama_index|workflows")
@@ -63,9 +63,7 @@ FRAMEWORK = "llama-index"
 ROOTS: tuple[str, ...] = ("workflows",)
 CATALOG = Catalog(clients={}, functions={})
 
-WORKFLOW, STEP = "workflows.workflow.Workflow", "workflows.decorators.step"
-CONTEXT = "workflows.context.context.Context"
-SEND_EVENT = "workflows.Context.send_event"
+WORKFLOW = "workflows.workflow.Workflow"
 _AGENT_PACKAGE = "llama_index.core.agent.workflow"
 AGENT_WORKFLOW = f"{_AGENT_PACKAGE}.multi_agent_workflow.AgentWorkflow"
 FROM_TOOLS = f"{AGENT_WORKFLOW}.from_tools_or_functions"
@@ -83,7 +81,6 @@ CANONICAL = {
        for name in (AGENT_WORKFLOW, *AGENT_CLASSES)},
 }
 DEFAULT_MAX_ITERATIONS = 20
-DEFAULT_NUM_WORKERS = 4
 _DEFAULT_ITERATIONS = Bound(status=BoundStatus.BOUNDED, provenance=Provenance.DEFAULT, value=DEFAULT_MAX_ITERATIONS,
                             detail=f"LlamaIndex's default of {DEFAULT_MAX_ITERATIONS} iterations per run")
 _TIMEOUT_DEFAULTS = {
@@ -150,7 +147,7 @@ class _Extraction:
                 facts.teams.append(self._team(built, agents))
         facts.agents = list(agents.values())
         self._runs(facts)
-        facts.fan_outs = _step_fan_outs(self.ctx, self.classes)
+        facts.fan_outs = step_fan_outs(self.ctx, [workflow.scope for workflow in self.classes.values()])
         return facts
 
     # constructions --------------------------------------------------------------------------------
@@ -361,63 +358,6 @@ def _workflow_classes(ctx: ExtractionContext) -> dict[str, _WorkflowClass]:
     return found
 
 
-def _step_fan_outs(ctx: ExtractionContext, classes: dict[str, _WorkflowClass]) -> list[FanOut]:
-    """``ctx.send_event(Event(...))`` in a loop of one step: the steps that take ``Event`` run up to
-    ``num_workers`` copies at once. A step limited to one worker runs them one at a time."""
-    fan_outs = []
-    for workflow in classes.values():
-        steps = [found for method in ctx.facts.definitions if method.parent is workflow.scope
-                 for found in [_step(ctx, method)] if found is not None]
-        for site in ctx.facts.calls:
-            func = site.node.func
-            if not (site.loops and site.scope.owner_class is workflow.scope and isinstance(func, cst.Attribute)
-                    and func.attr.value == "send_event" and site.node.args
-                    and isinstance(site.node.args[0].value, cst.Call)):
-                continue
-            event = ctx.evaluator.qualified_name(site.node.args[0].value.func, site.scope)
-            loop = site.loops[-1]
-            spread = width(ctx, loop.iter, site.scope) if isinstance(loop, cst.For) else BoundStatus.UNKNOWN
-            for method, events, workers in steps:
-                if event in events and workers.value is not None and workers.value > 1:
-                    fan_outs.append(FanOut(
-                        id=f"{site.scope.qualname}->{method.dotted}", mechanism=SEND_EVENT,
-                        location=ctx.locate(site.node), scope=site.scope.qualname, width=spread, cap=workers,
-                        spawns=method.dotted,
-                    ))
-    return fan_outs
-
-
-def _step(ctx: ExtractionContext, method: Scope) -> tuple[Scope, set[str], Bound] | None:
-    """A ``@step`` method: the events it takes (its parameters' annotations) and its worker limit."""
-    node = method.node
-    assert isinstance(node, cst.FunctionDef)
-    for decorator in node.decorators:
-        call = decorator.decorator if isinstance(decorator.decorator, cst.Call) else None
-        target = call.func if call is not None else decorator.decorator
-        if ctx.evaluator.qualified_name(target, method.parent or method) != STEP:
-            continue
-        default = Bound(status=BoundStatus.BOUNDED, provenance=Provenance.DEFAULT, value=DEFAULT_NUM_WORKERS,
-                        detail=f"a `@step` runs up to {DEFAULT_NUM_WORKERS} copies at once by default")
-        found = find_argument(ctx, call, method.parent or method, "num_workers") if call is not None else None
-        workers = given_limit(ctx, found, "num_workers", default)
-        events = set()
-        for param in (*node.params.params, *node.params.kwonly_params):
-            if param.annotation is not None:
-                for part in _union(param.annotation.annotation):
-                    name = ctx.evaluator.qualified_name(part, method)
-                    if name is not None and name != CONTEXT:
-                        events.add(name)
-        return method, events, workers
-    return None
-
-
-def _union(annotation: cst.BaseExpression) -> list[cst.BaseExpression]:
-    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
-        return [*_union(annotation.left), *_union(annotation.right)]
-    return [annotation]
-
-
-# the run's own time bound ---------------------------------------------------------------------------
 def _handler_bound(ctx: ExtractionContext, site: CallSite) -> Bound | None:
     """A timeout wrapper around the run: the ``run(...)`` call itself inside ``asyncio.wait_for``/
     ``asyncio.timeout``, or the handler it returns when every place awaits it under one."""
