@@ -205,8 +205,9 @@ class PipelineGraph:
         for fragment in self.fragments:
             yield from fragment.graphs
 
-    def run_sites(self, graph: Graph) -> list[RunSite]:
-        """Every run of this graph, in any module; a run through an exported name that carries
+    def run_sites(self, graph: Graph, _inside: frozenset[str] = frozenset()) -> list[RunSite]:
+        """Every run of this graph, in any module, including the runs of graphs that use it as a node
+        (a subgraph runs under its parent's config); a run through an exported name that carries
         ``with_config`` limits gets them, under whatever its own config sets."""
         names = {graph.id, *graph.compiled}
         runs = []
@@ -217,6 +218,10 @@ class PipelineGraph:
                     continue
                 inherited = graph.export_limits.get(target, {}) if run.location.path != graph.location.path else {}
                 runs.append(run.model_copy(update={"limits": {**inherited, **run.limits}}) if inherited else run)
+        for parent in self.graphs:
+            if parent.id != graph.id and parent.id not in _inside and any(
+                    node.function and self.resolve(node.function) in names for node in parent.nodes):
+                runs += self.run_sites(parent, _inside | {graph.id})
         return runs
 
     @cached_property

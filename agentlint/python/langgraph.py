@@ -500,10 +500,23 @@ def _add_node(ctx: ExtractionContext, builder: _Builder, site: CallSite) -> None
     else:
         builder.complete = False
         return
-    function = ctx.evaluator.qualified_name(action, site.scope) if action is not None else None
+    function = _node_callable(ctx, action, site.scope) if action is not None else None
     timeout = find_argument(ctx, call, site.scope, "timeout")
     node_timeout = _seconds(ctx, timeout, "timeout") if isinstance(timeout, Given) else builder.default_timeout
     builder.nodes.append(GraphNode(name=name, function=function, location=ctx.locate(call), timeout=node_timeout))
+
+
+def _node_callable(ctx: ExtractionContext, action: cst.BaseExpression, scope: Scope) -> str | None:
+    """What a node runs, by qualified name: a function, or a compiled graph bound to a module-level
+    name (a subgraph), which assembly matches against the graphs it knows."""
+    qualified = ctx.evaluator.qualified_name(action, scope)
+    if qualified is not None:
+        return qualified
+    value = ctx.evaluator.evaluate(action, scope)
+    module = ctx.facts.module
+    if isinstance(value, Instance) and value.kind in (COMPILED, PREBUILT) and value.name in module.bindings:
+        return f"{module.dotted}.{value.name}"
+    return None
 
 
 def _names(ctx: ExtractionContext, expr: cst.BaseExpression | None, scope: Scope) -> list[str] | None:

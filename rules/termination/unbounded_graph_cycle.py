@@ -84,8 +84,9 @@ class UnboundedGraphCycle(GraphRule):
     counter-like name (`attempts`, `remaining_steps`, `max_revisions`...); that is generous on purpose.
     The rule needs to see the graph whole (every `add_node`/`add_edge` readable, every router's return
     values readable) and at least one run site, in any module: through the compiled graph's name or a
-    parameterless factory that returns it (`build_graph().invoke(...)`); a factory that takes
-    arguments is not followed across modules. A graph run only by LangGraph Platform from
+    parameterless factory that returns it (`build_graph().invoke(...)`), or the runs of a graph
+    that uses it as a node (a subgraph runs under its parent's config, recursion limit included);
+    a factory that takes arguments is not followed across modules. A graph run only by LangGraph Platform from
     `langgraph.json`, or invoked with a config agentlint cannot resolve, is not reported. A
     `LANGGRAPH_DEFAULT_RECURSION_LIMIT` below LangGraph's default set in a `.env` file, a Dockerfile
     (`ENV`), a compose file or `langgraph.json`'s `env`, in a directory that holds checked files,
