@@ -98,10 +98,14 @@ def extract(ctx: ExtractionContext, catalog: Catalog) -> tuple[list[Client], lis
     for site in ctx.facts.calls:
         call = _function_call(ctx, site, catalog)
         if call is None:
-            owner, method = _owner(ctx, site, catalog.clients)
+            # ``fetch = functools.partial(session.get, timeout=10)`` then ``fetch(url)``: the method
+            # is the partial's, and so are its keywords.
+            partial = _partial(ctx, site)
+            func, scope = (partial.call.args[0].value, partial.scope) if partial else (site.node.func, site.scope)
+            owner, method = _owner(ctx, func, scope, catalog.clients)
             spec = catalog.clients[owner.kind] if owner is not None else None
             if owner is not None and spec is not None and method in spec.methods:
-                call = _method_call(ctx, site, owner, method, spec, clients, patched)
+                call = _method_call(ctx, site, owner, method, spec, clients, patched, partial)
             elif owner is not None and spec is not None and method not in spec.derivers:
                 other_uses.setdefault(id(_root(owner).call), []).append(method)
         if call is not None:
@@ -171,14 +175,18 @@ def _method_call(
     spec: ClientSpec,
     clients: dict[int, Client],
     patched: dict[int, Bound],
+    partial: Instance | None = None,
 ) -> Call:
-    """A request method called on a client (``owner``), with the bound that applies to it."""
+    """A request method called on a client (``owner``), directly or through a ``functools.partial``,
+    with the bound that applies to it."""
     root = _root(owner)
     client = clients.get(id(root.call)) or _client(ctx, root.call, root.scope, spec, patched)
     classify = spec.call_classify or spec.classify
     own = None
     if spec.call_keyword is not None:
         own = _read(ctx, site.node, site.scope, (spec.call_keyword,), spec.call_position(method), classify)
+        if own is None and partial is not None:
+            own = _read(ctx, partial.call, partial.scope, (spec.call_keyword,), None, classify)
     if own is not None:
         bound = own
     elif spec.per_call_default is not None and client.timeout.status is not BoundStatus.UNKNOWN:
@@ -190,15 +198,16 @@ def _method_call(
     return _call(ctx, site, f"{owner.kind}.{method}", spec.call_kind, bound, client)
 
 
-def _owner(ctx: ExtractionContext, site: CallSite, kinds: dict[str, ClientSpec]) -> tuple[Instance | None, str]:
-    """The client a method call goes through, and the method path from it: for
+def _owner(ctx: ExtractionContext, func: cst.BaseExpression, scope: Scope,
+           kinds: dict[str, ClientSpec]) -> tuple[Instance | None, str]:
+    """The client a called method belongs to, and the method path from it: for
     ``self.llm.chat.completions.create`` that is (the ``self.llm`` instance, ``chat.completions.create``)."""
     path: list[str] = []
-    expr = site.node.func
+    expr = func
     while isinstance(expr, cst.Attribute):
         path.append(expr.attr.value)
         expr = expr.value
-        value = ctx.evaluator.evaluate(expr, site.scope)
+        value = ctx.evaluator.evaluate(expr, scope)
         if isinstance(value, Instance) and value.kind in ctx.evaluator.known_instances:
             return (value, ".".join(reversed(path))) if value.kind in kinds else (None, "")
         if value is not UNKNOWN:
