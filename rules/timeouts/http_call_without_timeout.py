@@ -51,8 +51,9 @@ class HttpCallWithoutTimeout(TimeoutRule):
 
     ## Known problems
     Values are resolved statically: literals, module constants (also imported from another module of
-    the project, such as a settings module), `**kwargs` dict literals, `functools.partial` keywords (of request functions and of client methods),
-    and clients constructed in the same scope, at module level (in this or another module), or as
+    the project, such as a settings module), `**kwargs` dict literals, `functools.partial` keywords
+    (of request functions and of client methods), and clients constructed in the same scope, at
+    module level (in this or another module), or as
     `self.x` in the same class. A timeout agentlint cannot resolve (a parameter, an attribute of
     another object) is assumed to be set, and a session with a mounted transport adapter or a patched
     method is assumed to be bounded. An async request is bounded by an enclosing `asyncio.timeout`,
