@@ -48,7 +48,12 @@ def find_argument(
                 uncertain = True
         elif arg.star == "*" and position is not None:
             uncertain = True
-    return UNKNOWN if uncertain else None
+    if uncertain:
+        return UNKNOWN
+    wrapped = ctx.evaluator.partial(call, scope)
+    if wrapped is not None:  # ``make_agent = partial(Agent, max_iter=5)``: the partial's keywords count
+        return find_argument(ctx, wrapped.call, wrapped.scope, keyword)
+    return None
 
 
 def explicit(ctx: ExtractionContext, given: Given, status: BoundStatus, detail: str, value: float | None = None) -> Bound:

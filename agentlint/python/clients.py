@@ -99,13 +99,13 @@ def extract(ctx: ExtractionContext, catalog: Catalog) -> tuple[list[Client], lis
         call = _function_call(ctx, site, catalog)
         if call is None:
             # ``fetch = functools.partial(session.get, timeout=10)`` then ``fetch(url)``: the method
-            # is the partial's, and so are its keywords.
-            partial = _partial(ctx, site)
+            # is the partial's (its keywords reach the call through ``find_argument``).
+            partial = ctx.evaluator.partial(site.node, site.scope)
             func, scope = (partial.call.args[0].value, partial.scope) if partial else (site.node.func, site.scope)
             owner, method = _owner(ctx, func, scope, catalog.clients)
             spec = catalog.clients[owner.kind] if owner is not None else None
             if owner is not None and spec is not None and method in spec.methods:
-                call = _method_call(ctx, site, owner, method, spec, clients, patched, partial)
+                call = _method_call(ctx, site, owner, method, spec, clients, patched)
             elif owner is not None and spec is not None and method not in spec.derivers:
                 other_uses.setdefault(id(_root(owner).call), []).append(method)
         if call is not None:
@@ -145,26 +145,13 @@ def _foreign_call(ctx: ExtractionContext, site: CallSite) -> ForeignCall | None:
 
 
 def _function_call(ctx: ExtractionContext, site: CallSite, catalog: Catalog) -> Call | None:
-    target = ctx.evaluator.callee(site.node, site.scope)
-    partial = _partial(ctx, site) if target is None else None
-    if partial is not None:
-        target = ctx.evaluator.qualified_name(partial.call.args[0].value, partial.scope)
-    spec = catalog.functions.get(target or "")
+    # ``fetch = functools.partial(requests.get, timeout=10)``: the callee and, through
+    # ``find_argument``, the keywords of a partial count as the call's own.
+    spec = catalog.functions.get(ctx.evaluator.callee(site.node, site.scope) or "")
     if spec is None:
         return None
     bound = _read(ctx, site.node, site.scope, ("timeout",), spec.position, spec.classify, fallback=spec.default)
-    if bound is None and partial is not None:
-        # ``fetch = functools.partial(requests.get, timeout=10)``: the partial's keywords count too.
-        bound = _read(ctx, partial.call, partial.scope, ("timeout",), None, spec.classify, fallback=spec.default)
     return _call(ctx, site, spec.target, spec.call_kind, bound or spec.default)
-
-
-def _partial(ctx: ExtractionContext, site: CallSite) -> Instance | None:
-    value = ctx.evaluator.evaluate(site.node.func, site.scope)
-    if isinstance(value, Instance) and value.kind == "functools.partial" and value.call.args \
-            and value.call.args[0].keyword is None and not value.call.args[0].star:
-        return value
-    return None
 
 
 def _method_call(
@@ -175,7 +162,6 @@ def _method_call(
     spec: ClientSpec,
     clients: dict[int, Client],
     patched: dict[int, Bound],
-    partial: Instance | None = None,
 ) -> Call:
     """A request method called on a client (``owner``), directly or through a ``functools.partial``,
     with the bound that applies to it."""
@@ -185,8 +171,6 @@ def _method_call(
     own = None
     if spec.call_keyword is not None:
         own = _read(ctx, site.node, site.scope, (spec.call_keyword,), spec.call_position(method), classify)
-        if own is None and partial is not None:
-            own = _read(ctx, partial.call, partial.scope, (spec.call_keyword,), None, classify)
     if own is not None:
         bound = own
     elif spec.per_call_default is not None and client.timeout.status is not BoundStatus.UNKNOWN:

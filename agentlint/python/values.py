@@ -94,9 +94,21 @@ class Evaluator:
 
     def callee(self, call: cst.Call, scope: Scope) -> str | None:
         """What a call calls, by qualified name; a parametrised generic (``Agent[Context](...)``)
-        calls the class itself."""
+        calls the class itself, and a ``functools.partial`` the callable it wraps."""
         func = call.func.value if isinstance(call.func, cst.Subscript) else call.func
-        return self.qualified_name(func, scope)
+        qualified = self.qualified_name(func, scope)
+        wrapped = self.partial(call, scope) if qualified is None else None
+        if wrapped is not None:
+            return self.qualified_name(wrapped.call.args[0].value, wrapped.scope)
+        return qualified
+
+    def partial(self, call: cst.Call, scope: Scope) -> Instance | None:
+        """The ``functools.partial(f, ...)`` a call goes through, if it does."""
+        value = self.evaluate(call.func, scope)
+        if isinstance(value, Instance) and value.kind == "functools.partial" and value.call.args \
+                and value.call.args[0].keyword is None and not value.call.args[0].star:
+            return value
+        return None
 
     def evaluate(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> Value:
         key = (id(expr), id(scope))
