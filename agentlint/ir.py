@@ -326,6 +326,9 @@ class FanOut(BaseModel):
     work: tuple[str, ...] = ()
     spawns: str | None = None  # qualified name of the function each branch runs
     threads: bool = False  # the branches run in threads (an executor, ``threading.Thread``, ``to_thread``)
+    # One branch's exception fails the whole fan-out (``gather`` without ``return_exceptions``, a
+    # ``TaskGroup``), so whatever retries the enclosing function runs every branch again.
+    fails_together: bool = False
 
 
 class Loop(BaseModel):

@@ -19,7 +19,7 @@ from agentlint.python.context import ExtractionContext
 from agentlint.python.functions import SEMAPHORE_LIKE, SEMAPHORES
 from agentlint.python.widths import width
 from agentlint.python.scopes import Scope
-from agentlint.python.values import UNKNOWN, Instance, ModuleRef
+from agentlint.python.values import UNKNOWN, Instance, Literal, ModuleRef
 
 MODULES = ("tenacity", "backoff", "asyncio", "anyio", "concurrent", "threading")
 CANONICAL = {
@@ -149,6 +149,8 @@ def fan_outs(ctx: ExtractionContext, calls: list[Call]) -> list[FanOut]:
             fan_out = _gather(ctx, site, mechanism, by_node)
         elif mechanism in SPAWNS or _is_task_group_spawn(ctx, site):
             fan_out = _spawn_in_loop(ctx, site, mechanism or "asyncio.TaskGroup.create_task", by_node)
+            if fan_out is not None and mechanism is None:  # a task group cancels the rest and raises
+                fan_out = fan_out.model_copy(update={"fails_together": True})
         elif mechanism == "threading.Thread" or _executor_method(ctx, site):
             fan_out = _thread_spawn(ctx, site, mechanism)
         else:
@@ -213,7 +215,18 @@ def _gather(ctx: ExtractionContext, site: CallSite, mechanism: str, by_node: dic
     if comprehension is None:
         return _fan_out(ctx, site, mechanism, BoundStatus.UNKNOWN, None, site.scope, by_node)
     element, iterable, scope = comprehension
-    return _fan_out(ctx, site, mechanism, width(ctx, iterable, scope), element, scope, by_node)
+    fan_out = _fan_out(ctx, site, mechanism, width(ctx, iterable, scope), element, scope, by_node)
+    return fan_out.model_copy(update={"fails_together": _raises_first_error(ctx, site, mechanism)})
+
+
+def _raises_first_error(ctx: ExtractionContext, site: CallSite, mechanism: str) -> bool:
+    """``gather`` raises the first branch's exception unless ``return_exceptions`` is true; ``wait``
+    and ``as_completed`` hand each result back on its own."""
+    if mechanism != "asyncio.gather":
+        return False
+    found = find_argument(ctx, site.node, site.scope, "return_exceptions")
+    return found is None or (isinstance(found, Given) and
+                             ctx.evaluator.evaluate(found.expr, found.scope) == Literal(False))
 
 
 def _spawn_in_loop(ctx: ExtractionContext, site: CallSite, mechanism: str, by_node: dict) -> FanOut | None:  # type: ignore[type-arg]
