@@ -241,6 +241,7 @@ class GraphNode(BaseModel):
     function: str | None  # qualified name of the callable, when it is a function we can resolve
     location: Location
     timeout: Bound | None = None
+    retry_attempts: Bound | None = None  # a ``RetryPolicy``'s ``max_attempts`` (its own or the graph's default)
 
 
 class GraphEdge(BaseModel):

@@ -8,6 +8,8 @@ runs); ``step_timeout`` and node ``timeout=`` are unset by default.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import libcst as cst
 
 from agentlint.ir import (
@@ -21,6 +23,8 @@ from agentlint.ir import (
     Graph,
     GraphEdge,
     GraphNode,
+    Provenance,
+    Retry,
     Router,
     RunSite,
     StateKey,
@@ -40,6 +44,7 @@ BUILDER = "langgraph.graph.StateGraph"
 COMPILED = "langgraph.graph.CompiledStateGraph"  # not importable: the kind of ``builder.compile()``
 SEND = "langgraph.types.Send"
 COMMAND = "langgraph.types.Command"
+RETRY_POLICY = "langgraph.types.RetryPolicy"
 # Prebuilt tool-calling agents: a model ⇄ tools loop that ends when the model stops calling tools.
 PREBUILT = "langgraph.prebuilt.create_react_agent"
 RUN_METHODS = frozenset({"invoke", "ainvoke", "stream", "astream", "batch", "abatch", "astream_events"})
@@ -57,6 +62,7 @@ CANONICAL = {
     "langgraph.constants.START": "langgraph.graph.START",
     "langgraph.constants.Send": SEND,
     "langgraph.types.Command": COMMAND,
+    "langgraph.pregel.RetryPolicy": RETRY_POLICY,
     "typing_extensions.TypedDict": "typing.TypedDict",
     "typing_extensions.Annotated": "typing.Annotated",
     "langchain_core.runnables.config.RunnableConfig": "langchain_core.runnables.RunnableConfig",
@@ -335,6 +341,7 @@ class _Builder:
         self.conditional: list[ConditionalEdge] = []
         self.complete = True
         self.default_timeout: Bound | None = None
+        self.default_retry: Bound | None = None
         self.step_timeout: Bound | None = None
 
 
@@ -482,6 +489,9 @@ def _builder_call(
         timeout = find_argument(ctx, call, site.scope, "timeout")
         if isinstance(timeout, Given):
             builder.default_timeout = _seconds(ctx, timeout, "timeout")
+        policy = find_argument(ctx, call, site.scope, "retry_policy")
+        if isinstance(policy, Given):
+            builder.default_retry = _retry_attempts(ctx, policy)
     elif method == "add_sequence":
         builder.complete = False  # node names come from callables; not followed yet
 
@@ -503,7 +513,37 @@ def _add_node(ctx: ExtractionContext, builder: _Builder, site: CallSite) -> None
     function = _node_callable(ctx, action, site.scope) if action is not None else None
     timeout = find_argument(ctx, call, site.scope, "timeout")
     node_timeout = _seconds(ctx, timeout, "timeout") if isinstance(timeout, Given) else builder.default_timeout
-    builder.nodes.append(GraphNode(name=name, function=function, location=ctx.locate(call), timeout=node_timeout))
+    policy = find_argument(ctx, call, site.scope, "retry_policy")
+    retries = _retry_attempts(ctx, policy) if isinstance(policy, Given) else builder.default_retry
+    builder.nodes.append(GraphNode(name=name, function=function, location=ctx.locate(call), timeout=node_timeout,
+                                   retry_attempts=retries))
+
+
+def node_retries(graphs: Iterable[Graph]) -> list[Retry]:
+    """A node's ``RetryPolicy`` as a retry around its function, for the retry rules."""
+    return [Retry(id=f"{graph.id}:{node.name}:retry_policy", mechanism=RETRY_POLICY,
+                  location=node.retry_attempts.source or node.location, stop=node.retry_attempts, target=node.function)
+            for graph in graphs for node in graph.nodes
+            if node.retry_attempts is not None and node.function is not None]
+
+
+def _retry_attempts(ctx: ExtractionContext, found: Given) -> Bound | None:
+    """``RetryPolicy(max_attempts=N)``: N attempts at the node (3 when not given, ``types.py``);
+    ``None`` for no policy, anything else (a list of policies, a variable) unknown."""
+    value = ctx.evaluator.evaluate(found.expr, found.scope)
+    if is_none(value):
+        return None
+    if not (isinstance(value, Instance) and value.kind == RETRY_POLICY):
+        return Bound.unknown(f"`retry_policy={code(found.expr)}` could not be read")
+    attempts = find_argument(ctx, value.call, value.scope, "max_attempts")
+    if attempts is None:
+        return Bound(status=BoundStatus.BOUNDED, provenance=Provenance.DEFAULT, value=3.0, source=ctx.locate(found.anchor),
+                     detail="`RetryPolicy`'s default of 3 attempts")
+    count = number(ctx.evaluator.evaluate(attempts.expr, attempts.scope)) if isinstance(attempts, Given) else None
+    if count is None:
+        return Bound.unknown("`max_attempts` could not be resolved statically")
+    return Bound(status=BoundStatus.BOUNDED, provenance=Provenance.EXPLICIT, value=count, source=ctx.locate(found.anchor),
+                 detail=f"`RetryPolicy(max_attempts={count:g})`")
 
 
 def _node_callable(ctx: ExtractionContext, action: cst.BaseExpression, scope: Scope) -> str | None:

@@ -11,10 +11,10 @@ from agentlint.rule import GraphRule, RuleOptions
 class RetryAmplification(GraphRule):
     """
     ## What it does
-    Reports a tenacity or backoff retry around a function whose model or HTTP calls go through a client
-    that retries on its own (the openai and anthropic SDKs, and LangChain's chat models built on them,
-    retry twice by default), when the attempts multiply past `max-attempts`: five tenacity attempts
-    around an SDK call are fifteen requests.
+    Reports a tenacity or backoff retry, or a LangGraph node's `RetryPolicy`, around a function whose
+    model or HTTP calls go through a client that retries on its own (the openai and anthropic SDKs,
+    and LangChain's chat models built on them, retry twice by default), when the attempts multiply
+    past `max-attempts`: five tenacity attempts around an SDK call are fifteen requests.
 
     ## Why is this bad?
     Each layer looks modest on its own; together they turn one failing request into a burst. Against a
@@ -52,8 +52,9 @@ class RetryAmplification(GraphRule):
 
     ## Known problems
     Only attempt counts are multiplied (`stop_after_attempt`, backoff's `max_tries`); a stop by time
-    alone is not counted. Calls are looked for in the retried function itself, not in functions it calls,
-    and framework retries (LangGraph `RetryPolicy`, CrewAI `max_retry_limit`) are not included yet.
+    alone is not counted. Calls are looked for in the retried function itself, not in functions it calls.
+    A `RetryPolicy` given as a list of policies, or from a variable agentlint cannot read, is not
+    counted; CrewAI's `max_retry_limit` is not included yet.
     """
 
     code = "AGL305"
