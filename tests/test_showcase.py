@@ -34,3 +34,12 @@ def test_findings_span_modules_and_yaml_with_related_locations() -> None:
     model = by_code["AGL102"]
     assert any(related["filename"].endswith("nodes.py") for related in model["related"])
     assert len({Path(record["filename"]).name for record in records}) >= 8
+
+
+def test_agent_framework_findings_name_their_agents_and_teams() -> None:
+    desk = {record["code"]: record["message"] for record in findings()
+            if record["filename"].endswith("support_desk.py")}
+    assert set(desk) == {"AGL203", "AGL204", "AGL505", "AGL506"}
+    assert "`planner`" in desk["AGL203"] and "`triage`" in desk["AGL203"]
+    assert "`refunds`" in desk["AGL204"]
+    assert "`review_team`" in desk["AGL505"] and "`reviewer`" in desk["AGL505"]
