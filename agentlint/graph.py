@@ -356,6 +356,23 @@ class PipelineGraph:
                 found.setdefault(name, setting)
         return {name: setting for name, setting in found.items() if name not in conflicting}
 
+    def parallel_tools(self, frameworks: frozenset[str]) -> Iterator[tuple[FunctionFacts, Agent]]:
+        """Tool functions an agent of these frameworks may run several of at once (``tool_concurrency``
+        other than one at a time), with the agent. A framework whose runs may change that (a run
+        config, run-level model settings) is left out whole: such a run also drives the agents it
+        hands off to."""
+        undecided = {run.framework for fragment in self.fragments for run in fragment.run_sites
+                     if (limit := run.limits.get("tool_concurrency")) is not None and limit.status is BoundStatus.UNKNOWN}
+        for agent in self.agents:
+            concurrency = agent.limits.get("tool_concurrency")
+            if (agent.framework not in frameworks or agent.framework in undecided or not agent.complete
+                    or concurrency is None or concurrency.status is BoundStatus.UNKNOWN or concurrency.value == 1):
+                continue
+            for tool in agent.tools:
+                facts = self.function(tool)
+                if facts is not None:
+                    yield facts, agent
+
     @property
     def delegations(self) -> Iterator[Delegation]:
         for fragment in self.fragments:

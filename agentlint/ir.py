@@ -366,6 +366,11 @@ class Agent(BaseModel):
     joined it; ``complete`` is False when some setting could not be read (an opaque ``**kwargs``, a
     config agentlint cannot find).
 
+    ``limits["tool_concurrency"]`` says whether the framework runs the tool calls of one model turn at
+    once: absent when it never does, BOUNDED with value 1 when this agent runs them one at a time,
+    UNKNOWN when settings agentlint cannot read may decide it. A run site carries the same key when the
+    run's own settings may override the agent's.
+
     ``output_schema`` is whatever checks the agent's output before another agent reads it: a schema's
     qualified name (``output_type=Plan``) or a mechanism (``final_answer_checks``). ``delegates`` are
     the agents it hands work to (handoffs, agents used as its tools, managed agents), by id or, when

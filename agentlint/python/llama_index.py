@@ -64,6 +64,8 @@ ROOTS: tuple[str, ...] = ("workflows",)
 CATALOG = Catalog(clients={}, functions={})
 
 WORKFLOW = "workflows.workflow.Workflow"
+_PARALLEL_TOOLS = Bound(status=BoundStatus.BOUNDED, provenance=Provenance.DEFAULT, value=4.0,
+                        detail="one event per tool call, handled by a step with four workers")
 _AGENT_PACKAGE = "llama_index.core.agent.workflow"
 AGENT_WORKFLOW = f"{_AGENT_PACKAGE}.multi_agent_workflow.AgentWorkflow"
 FROM_TOOLS = f"{AGENT_WORKFLOW}.from_tools_or_functions"
@@ -192,9 +194,25 @@ class _Extraction:
         name = literal_string(self.ctx, find_argument(self.ctx, site.node, site.scope, "name"))
         return Agent(
             id=built.id, framework=FRAMEWORK, name=name, location=self.ctx.locate(site.node),
-            output_schema=self._schema(site), limits={"timeout": self._timeout(built)}, settings=settings,
+            output_schema=self._schema(site), settings=settings,
+            limits={"timeout": self._timeout(built), "tool_concurrency": self._tool_concurrency(site)},
             complete=not opaque_kwargs(self.ctx, site.node, site.scope), tools=tuple(self._names(site, "tools")[0]),
         )
+
+    def _tool_concurrency(self, site: CallSite) -> Bound:
+        """An agent sends one ``ToolCall`` event per tool call to a ``call_tool`` step with four
+        workers, unless ``allow_parallel_tool_calls=False`` (``function_agent.py:27``)."""
+        found = find_argument(self.ctx, site.node, site.scope, "allow_parallel_tool_calls")
+        if found is UNKNOWN:
+            return Bound.unknown("`allow_parallel_tool_calls` may come from `**kwargs` that could not be resolved")
+        if isinstance(found, Given):
+            value = self.ctx.evaluator.evaluate(found.expr, found.scope)
+            if not isinstance(value, Literal):
+                return Bound.unknown(f"`allow_parallel_tool_calls={code(found.expr)}` could not be read")
+            if value.value is False:
+                return Bound(status=BoundStatus.BOUNDED, provenance=Provenance.EXPLICIT, value=1.0,
+                             detail="`allow_parallel_tool_calls=False`", source=self.ctx.locate(found.anchor))
+        return _PARALLEL_TOOLS
 
     def _schema(self, site: CallSite) -> str | None:
         found = find_argument(self.ctx, site.node, site.scope, "output_cls")

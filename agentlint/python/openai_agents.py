@@ -58,10 +58,10 @@ _DEFAULT_TURNS = Bound(status=BoundStatus.BOUNDED, provenance=Provenance.DEFAULT
 _NO_RUN_TIMEOUT = Bound(status=BoundStatus.UNBOUNDED, provenance=Provenance.DEFAULT,
                         detail="`Runner.run` sets no time limit of its own")
 # What carries a run's reply on its result: the final output, a cast of it, or the whole history.
-# Settings rules ask about: guardrails, and model settings (which may turn parallel tool calls off).
-RECORDED_SETTINGS = ("input_guardrails", "output_guardrails", "model_settings")
+GUARDRAIL_SETTINGS = ("input_guardrails", "output_guardrails")
 _PARALLEL_TOOLS = Bound(status=BoundStatus.UNBOUNDED, provenance=Provenance.DEFAULT,
                         detail="the SDK starts every function tool call of a turn at once")
+_SETTINGS_DECIDE = Bound.unknown("`model_settings` may turn parallel tool calls off")
 _OUTPUT_ATTRIBUTE, _OUTPUT_METHODS = "final_output", frozenset({"final_output_as"})
 _MAX_TRACE = 6
 
@@ -129,7 +129,8 @@ class _Extraction:
         return Agent(
             id=agent_id, framework=FRAMEWORK, name=name, location=self.ctx.locate(site.node), output_schema=schema,
             tools=tuple(tools), delegates=tuple(dict.fromkeys((*handoffs, *tool_agents))), handoffs=handoffs,
-            settings=tuple(keyword for keyword in RECORDED_SETTINGS if self._given_list(site, keyword)),
+            settings=tuple(keyword for keyword in GUARDRAIL_SETTINGS if self._given_list(site, keyword)),
+            limits={"tool_concurrency": _SETTINGS_DECIDE if self._given_list(site, "model_settings") else _PARALLEL_TOOLS},
             complete=schema_known and not opaque_kwargs(self.ctx, site.node, site.scope),
         )
 

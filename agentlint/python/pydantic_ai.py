@@ -74,6 +74,11 @@ _NO_RUN_TIMEOUT = Bound(status=BoundStatus.UNBOUNDED, provenance=Provenance.DEFA
                         detail="Pydantic AI sets no run timeout by default")
 _NO_TOOL_TIMEOUT = Bound(status=BoundStatus.UNBOUNDED, provenance=Provenance.DEFAULT,
                          detail="Pydantic AI sets no tool timeout by default")
+# Tool calls of one model response run at once unless a tool is ``sequential=True`` (``tools.py:305``)
+# or model settings turn ``parallel_tool_calls`` off.
+_PARALLEL_TOOLS = Bound(status=BoundStatus.UNBOUNDED, provenance=Provenance.DEFAULT,
+                        detail="the tool calls of one model response run at once")
+_SETTINGS_DECIDE = Bound.unknown("`model_settings` may turn parallel tool calls off")
 _NO_CONCURRENCY_CAP = Bound(status=BoundStatus.UNBOUNDED, provenance=Provenance.DEFAULT,
                             detail="Pydantic AI runs any number of an agent's runs at once by default")
 
@@ -184,9 +189,9 @@ class _Extraction:
             limits={
                 "tool_timeout": numeric_limit(self.ctx, site.node, site.scope, "tool_timeout", _NO_TOOL_TIMEOUT),
                 "max_concurrency": self._concurrency(site),
+                "tool_concurrency": self._tool_concurrency(site),
             },
             complete=readable, tools=tuple(dict.fromkeys(tools[agent_id])),
-            settings=("model_settings",) if find_argument(self.ctx, site.node, site.scope, "model_settings") else (),
         )
 
     def _output_schema(self, site: CallSite) -> tuple[str | None, bool]:
@@ -228,7 +233,12 @@ class _Extraction:
         method = _method(site)
         return RunSite(id=f"{site.scope.qualname}->{agent}.{method}", target=agent, method=method,
                        location=self.ctx.locate(site.node), framework=FRAMEWORK,
-                       limits={"request_limit": self._request_limit(site), "timeout": timeout})
+                       limits={"request_limit": self._request_limit(site), "timeout": timeout,
+                               "tool_concurrency": self._tool_concurrency(site)})
+
+    def _tool_concurrency(self, site: CallSite) -> Bound:
+        """Whether the tool calls of a turn run at once, as far as this agent or run decides it."""
+        return _SETTINGS_DECIDE if find_argument(self.ctx, site.node, site.scope, "model_settings") else _PARALLEL_TOOLS
 
     def _request_limit(self, site: CallSite) -> Bound:
         """``usage_limits=``: absent or ``None`` is ``UsageLimits()``; a ``UsageLimits(...)`` given

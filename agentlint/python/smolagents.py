@@ -187,7 +187,7 @@ class _Extraction:
                     and self._agent_kind(site.node.func, site.scope) in AGENT_CLASSES)
         limits = {"max_steps": limit}
         if self._agent_kind(site.node.func, site.scope) == TOOL_CALLING:
-            limits["max_tool_threads"] = numeric_limit(self.ctx, site.node, site.scope, "max_tool_threads",
+            limits["tool_concurrency"] = numeric_limit(self.ctx, site.node, site.scope, "max_tool_threads",
                                                        _TOOL_THREADS)
         agent = Agent(
             id=agent_id, framework=FRAMEWORK, location=self.ctx.locate(site.node),

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from agentlint.findings import Finding, Location, RelatedLocation, Severity
 from agentlint.graph import PipelineGraph
-from agentlint.ir import BoundStatus, FanOut, FunctionFacts
+from agentlint.ir import FanOut, FunctionFacts
 from agentlint.rule import GraphRule, Precision
 
 
@@ -86,8 +86,9 @@ class AwaitedReadModifyWrite(GraphRule):
     same workflow class sends its event type in a loop and its `num_workers` is a number above one:
     events returned by a step that itself runs several times, two different steps updating the same
     key, and `get_state`/`set_state` of the whole state are not followed. An agent whose
-    `model_settings` agentlint cannot see through, or whose runs pass a `run_config`, may have
-    parallel tool calls turned off and is left alone.
+    `model_settings` agentlint cannot see through, or whose framework's runs pass a `run_config` or
+    `model_settings` in this project, may have parallel tool calls turned off and is left alone, as is
+    a LlamaIndex agent with `allow_parallel_tool_calls=False`.
     """
 
     code = "AGL404"
@@ -118,21 +119,12 @@ def _concurrent_functions(graph: PipelineGraph) -> Iterator[tuple[FunctionFacts,
     """Async functions several copies of which run at once, with what runs them and where: spawned
     by a fan-out, or a tool of an agent whose framework runs the tool calls of one model turn
     together (the Agents SDK unless a run's `run_config` may say otherwise, Pydantic AI unless
-    `sequential=True` or `model_settings` may turn parallel calls off, LlamaIndex agents)."""
+    `sequential=True` or `model_settings` may turn parallel calls off, LlamaIndex agents unless
+    `allow_parallel_tool_calls=False`)."""
     fan_out: FanOut
     for fan_out in graph.facts_of("fan_outs"):
         facts = None if fan_out.threads else graph.function(fan_out.spawns)
         if facts is not None:
             yield facts, f"`{fan_out.mechanism}`", fan_out.location
-    runs = [run for fragment in graph.fragments for run in fragment.run_sites]
-    for agent in graph.agents:
-        if agent.framework not in PARALLEL_TOOL_FRAMEWORKS or not agent.complete or "model_settings" in agent.settings:
-            continue
-        if any(run.framework == agent.framework and (limit := run.limits.get("tool_concurrency")) is not None
-               and limit.status is BoundStatus.UNKNOWN for run in runs):
-            continue
-        name = agent.name or agent.id.rsplit(".", 1)[-1]
-        for tool in agent.tools:
-            facts = graph.function(tool)
-            if facts is not None:
-                yield facts, f"agent `{name}` (parallel tool calls)", agent.location
+    for facts, agent in graph.parallel_tools(PARALLEL_TOOL_FRAMEWORKS):
+        yield facts, f"agent `{agent.name or agent.id.rsplit('.', 1)[-1]}` (parallel tool calls)", agent.location

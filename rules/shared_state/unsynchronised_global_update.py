@@ -2,8 +2,12 @@ from collections.abc import Iterator
 
 from agentlint.findings import Finding, Location, RelatedLocation, Severity
 from agentlint.graph import PipelineGraph
-from agentlint.ir import BoundStatus, FanOut, FunctionFacts
+from agentlint.ir import FanOut, FunctionFacts
 from agentlint.rule import GraphRule, Precision
+
+
+# Frameworks that run the tool calls of one step in a thread pool.
+THREADED_TOOL_FRAMEWORKS = frozenset({"smolagents"})
 
 
 class UnsynchronisedGlobalUpdate(GraphRule):
@@ -113,11 +117,5 @@ def _threaded_functions(graph: PipelineGraph) -> Iterator[tuple[FunctionFacts, s
         facts = graph.function(fan_out.spawns) if fan_out.threads else None
         if facts is not None:
             yield facts, f"`{fan_out.mechanism}`", fan_out.location
-    for agent in graph.agents:
-        threads = agent.limits.get("max_tool_threads")
-        if threads is None or threads.status is BoundStatus.UNKNOWN or threads.value == 1:
-            continue
-        for tool in agent.tools:
-            facts = graph.function(tool)
-            if facts is not None:
-                yield facts, f"agent `{agent.name or agent.id.rsplit('.', 1)[-1]}` (parallel tool calls)", agent.location
+    for facts, agent in graph.parallel_tools(THREADED_TOOL_FRAMEWORKS):
+        yield facts, f"agent `{agent.name or agent.id.rsplit('.', 1)[-1]}` (parallel tool calls)", agent.location
