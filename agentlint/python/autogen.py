@@ -36,12 +36,12 @@ from agentlint.python.autogen_conditions import (
     leaf,
     with_people,
 )
-from agentlint.python.autogen_support import FRAMEWORK, default, project_factory, record_run
+from agentlint.python.autogen_support import FRAMEWORK, default, record_run
 from agentlint.python.bounds import Given, code, find_argument, is_none, literal_string, numeric_limit, opaque_kwargs
 from agentlint.python.clients import Catalog, ClientSpec, always
 from agentlint.python.collector import CallSite
 from agentlint.python.context import ExtractionContext
-from agentlint.python.identities import object_id
+from agentlint.python.identities import object_id, of_project
 from agentlint.python.expressions import list_elements, single_assignment
 from agentlint.python.http import httpx_timeout
 from agentlint.python.scopes import Scope
@@ -329,7 +329,7 @@ class _Extraction:
         if value.kind in TEAM_KINDS or value.kind == ASSISTANT:
             target = self.ids.get(id(value.call))
             return (target, value.kind) if target is not None else None
-        if project_factory(self.ctx, value.kind) and any(
+        if of_project(self.ctx, value.kind) and any(
                 arg.keyword is not None and arg.keyword.value == "task" for arg in site.node.args):
             return value.kind, f"{TEAMS}.Team"
         return None

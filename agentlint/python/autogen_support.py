@@ -30,8 +30,3 @@ def record_run(ctx: ExtractionContext, site: CallSite, target: str, callee: str,
             Call(id=run_id, kind=CallKind.AGENT, target=callee, scope=site.scope.qualname, location=location,
                  timeout=timeout))
 
-
-def project_factory(ctx: ExtractionContext, kind: str) -> bool:
-    """Whether an instance ``kind`` (what a call evaluates to when the callee is out of sight) is a
-    function of this project's own package: a ``build_team()`` imported from a sibling module."""
-    return kind.split(".", 1)[0] == ctx.module_name.split(".", 1)[0] and "." in kind

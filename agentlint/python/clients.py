@@ -17,7 +17,7 @@ from agentlint.ir import Bound, BoundStatus, Call, CallKind, Client, ForeignCall
 from agentlint.python.bounds import Given, explicit, find_argument, imported_kwargs, is_none, number, pending, wrapper_bound
 from agentlint.python.collector import CallSite
 from agentlint.python.context import ExtractionContext
-from agentlint.python.identities import returns
+from agentlint.python.identities import plain_factory, returns
 from agentlint.python.scopes import Scope
 from agentlint.python.values import UNKNOWN, Instance
 
@@ -246,19 +246,9 @@ def _client(
 
 
 def _made_by_factory(ctx: ExtractionContext, node: cst.Call, scope: Scope) -> bool:
-    """A module-level function without parameters that returns this client: other modules that call
-    it get the client as constructed here."""
-    function = scope.node
-    if not (scope.kind == "function" and scope.parent is not None and scope.parent.kind == "module"
-            and isinstance(function, cst.FunctionDef) and not _has_parameters(function)):
-        return False
-    return any(returns(statement.value, node, scope) for statement in ctx.facts.returns.get(id(scope), []))
-
-
-def _has_parameters(function: cst.FunctionDef) -> bool:
-    parameters = function.params
-    return bool(parameters.params or parameters.posonly_params or parameters.kwonly_params
-                or isinstance(parameters.star_arg, cst.Param) or parameters.star_kwarg)
+    """A factory other modules can call (``plain_factory``) that returns this client."""
+    return plain_factory(scope) and any(returns(statement.value, node, scope)
+                                        for statement in ctx.facts.returns.get(id(scope), []))
 
 
 def _read(

@@ -37,6 +37,7 @@ from agentlint.python.context import ExtractionContext
 from agentlint.python.exits import externally_bounded
 from agentlint.python.scopes import Scope
 from agentlint.python.widths import sliced, width
+from agentlint.python.identities import of_project, plain_factory
 from agentlint.python.values import UNKNOWN, DictValue, Instance, Literal, ModuleRef, Value
 
 MODULES = ("langgraph", "langchain")
@@ -405,8 +406,7 @@ def _graph_id(ctx: ExtractionContext, site: CallSite) -> str:
 def _made_elsewhere(ctx: ExtractionContext, instance: Instance) -> bool:
     """What a parameterless function imported from another module of the project returns."""
     return (instance.parent is None and not instance.call.args and instance.kind not in KNOWN_INSTANCES
-            and instance.kind.split(".", 1)[0] == ctx.module_name.split(".", 1)[0]
-            and not instance.kind.startswith(f"{ctx.module_name}."))
+            and of_project(ctx, instance.kind) and not instance.kind.startswith(f"{ctx.module_name}."))
 
 
 def _exported_names(ctx: ExtractionContext, builder_key: int) -> dict[str, dict[str, Bound]]:
@@ -416,9 +416,7 @@ def _exported_names(ctx: ExtractionContext, builder_key: int) -> dict[str, dict[
     module = ctx.facts.module
     names = {}
     for scope in ctx.facts.definitions:
-        node = scope.node
-        if scope.kind != "function" or scope.parent is not module or not isinstance(node, cst.FunctionDef) \
-                or node.params.params or node.params.posonly_params or node.params.kwonly_params:
+        if not plain_factory(scope):
             continue
         returned = [ctx.evaluator.evaluate(ret.value, scope) for ret in ctx.facts.returns.get(id(scope), [])
                     if ret.value is not None]

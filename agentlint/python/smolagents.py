@@ -44,7 +44,7 @@ from agentlint.python.collector import CallSite, argument
 from agentlint.python.context import ExtractionContext
 from agentlint.python.expressions import list_elements
 from agentlint.python.http import httpx_timeout
-from agentlint.python.identities import object_id
+from agentlint.python.identities import object_id, of_project
 from agentlint.python.run_outputs import sources
 from agentlint.python.scopes import Scope
 from agentlint.python.values import UNKNOWN, DictValue, Instance, Literal, ModuleRef
@@ -170,7 +170,7 @@ class _Extraction:
         value = self.ctx.evaluator.evaluate(expr, scope)
         if isinstance(value, Instance):
             return self.ids.get(id(value.call))
-        if isinstance(value, ModuleRef) and value.qualified.split(".", 1)[0] == self.ctx.module_name.split(".", 1)[0]:
+        if isinstance(value, ModuleRef) and of_project(self.ctx, value.qualified):
             return value.qualified
         return None
 
