@@ -27,17 +27,19 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 DATA_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
 
+# AutoGen's declarative components name their class: ``"provider": "autogen_agentchat.teams..."``.
+AUTOGEN_COMPONENT = re.compile(r"\"provider\"\s*:\s*\"autogen")
 # (file name pattern, content pattern): CrewAI agent/task definitions, AutoGen declarative components,
 # langgraph.json deployment files, smolagents agent.json.
 _CLAIMS: tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...] = (
     (re.compile(r"(^|/)langgraph\.json$"), None),
     (re.compile(r"(^|/)config/(agents|tasks)\.ya?ml$"), None),
     (re.compile(r"\.(ya?ml|toml)$"), re.compile(r"^\s*[\"']?(backstory|expected_output)[\"']?\s*[:=]", re.M)),
-    (re.compile(r"\.json$"), re.compile(r"\"provider\"\s*:\s*\"autogen")),
+    (re.compile(r"\.json$"), AUTOGEN_COMPONENT),
     (re.compile(r"(^|/)agent\.json$"), re.compile(r"smolagents|\"tools\"")),
 )
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class DataSyntaxError(Exception):
@@ -54,7 +56,7 @@ def parse(kind: str, text: str) -> object:
     """The parsed documents; raises ``DataSyntaxError`` with a 1-based position."""
     if kind == "yaml":
         try:
-            return list(yaml.load_all(text, Loader=_YAML_LOADER))
+            return list(yaml.load_all(text, Loader=YAML_LOADER))
         except yaml.MarkedYAMLError as error:
             # At the end of the stream the problem mark is past the last line; the context mark says
             # where the unterminated construct (a quote, a flow list) began.
@@ -100,11 +102,11 @@ def config_entries(path: str, kind: str, text: str) -> list[ConfigEntry]:
             if not isinstance(value_node, yaml.MappingNode):
                 continue
             fields = {
-                field.value: ConfigValue(value=_json(loader, value), location=_span(path, field, value))
+                field.value: ConfigValue(value=node_value(loader, value), location=span(path, field, value))
                 for field, value in _pairs(loader, value_node)
             }
             entries.append(ConfigEntry(role=_crewai_role(path, fields), key=key_node.value,
-                                       location=_span(path, key_node, key_node), fields=fields))
+                                       location=span(path, key_node, key_node), fields=fields))
         return entries
     except yaml.YAMLError:
         return []  # e.g. several documents: CrewAI's ``yaml.safe_load`` refuses the file too
@@ -118,7 +120,8 @@ def _pairs(loader: yaml.SafeLoader, node: yaml.MappingNode) -> list[tuple[yaml.N
     return [(key, value) for key, value in node.value if isinstance(key, yaml.ScalarNode)]
 
 
-def _json(loader: yaml.SafeLoader, node: yaml.Node) -> JsonValue:
+def node_value(loader: yaml.SafeLoader, node: yaml.Node) -> JsonValue:
+    """A composed node's value as JSON data (``None`` when it cannot be constructed)."""
     try:
         value = loader.construct_object(node, deep=True)
     except yaml.YAMLError:
@@ -136,7 +139,7 @@ def _jsonable(value: object) -> JsonValue:
     return str(value)  # timestamps, binary: only their presence matters to rules
 
 
-def _span(path: str, start: yaml.Node, end: yaml.Node) -> Location:
+def span(path: str, start: yaml.Node, end: yaml.Node) -> Location:
     return Location.at(path, start.start_mark.line + 1, start.start_mark.column + 1,
                        end.end_mark.line + 1, end.end_mark.column + 1)
 

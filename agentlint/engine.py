@@ -122,8 +122,7 @@ def _analyse(
             document = data.parse(kind, text.text)
             entries = data.config_entries(outcome.path, kind, text.text)
             runs = data.langgraph_entry_points(outcome.path, path, document, text.lines)
-            autogen = (autogen_components.components(outcome.path, text.text) if kind == "json"
-                       else autogen_components.Components())
+            autogen = autogen_components.components(outcome.path, text.text)
             saved = smolagents.saved_agent(outcome.path, document, text.lines)
             if entries or runs or saved or autogen.teams or autogen.agents:
                 outcome.fragment = Fragment(path=outcome.path, module="", config_entries=tuple(entries),

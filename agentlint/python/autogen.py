@@ -61,7 +61,8 @@ TEAM_MODULES = {
 }
 TEAM_KINDS = frozenset(f"{TEAMS}.{name}" for name in TEAM_MODULES)
 MAGENTIC_ONE, GRAPH_FLOW = f"{TEAMS}.MagenticOneGroupChat", f"{TEAMS}.GraphFlow"
-ASSISTANT = "autogen_agentchat.agents.AssistantAgent"
+AGENTS = "autogen_agentchat.agents."
+ASSISTANT = f"{AGENTS}AssistantAgent"
 USER_PROXY = "autogen_agentchat.agents.UserProxyAgent"
 AGENT_TOOL = "autogen_agentchat.tools.AgentTool"
 OPENAI_CLIENTS = ("OpenAIChatCompletionClient", "AzureOpenAIChatCompletionClient")
@@ -98,6 +99,8 @@ CATALOG = Catalog(
 )
 
 RUN_METHODS = frozenset({"run", "run_stream"})
+# A team a project factory in another module builds: its run site is matched to the team at assembly.
+FACTORY_TEAM = f"{TEAMS}.Team"
 NO_TURN_LIMIT = default(None, "no `max_turns`")
 TURN_DEFAULTS = {MAGENTIC_ONE: default(20, "MagenticOneGroupChat's default of 20 turns")}
 TOOL_ITERATIONS = default(1, "AutoGen's default of 1 tool iteration per turn")
@@ -183,12 +186,17 @@ class _Extraction:
 
     # teams --------------------------------------------------------------------------------------
     def _team(self, site: CallSite, kind: str) -> Team:
-        members = self._items(find_argument(self.ctx, site.node, site.scope, "participants", 0))
-        people = [expr for expr, scope in members if self._is_instance(expr, scope, USER_PROXY)]
-        agents = [self._reference(expr, scope, frozenset({ASSISTANT})) for expr, scope in members
-                  if not self._is_instance(expr, scope, USER_PROXY)]
-        condition = self._condition(site)
-        condition = with_people(condition, code(people[0]) if people else None)
+        found = find_argument(self.ctx, site.node, site.scope, "participants", 0)
+        listed = list_elements(found.expr, found.scope) if isinstance(found, Given) else None
+        members = [(expr, self.ctx.evaluator.evaluate(expr, scope)) for expr, scope in listed or ()]
+        people = [expr for expr, value in members if isinstance(value, Instance) and value.kind == USER_PROXY]
+        agents = [self.ids.get(id(value.call)) if isinstance(value, Instance) and value.kind == ASSISTANT else None
+                  for _, value in members if not (isinstance(value, Instance) and value.kind == USER_PROXY)]
+        condition = with_people(self._condition(site), code(people[0]) if people else None)
+        if condition.status is not BoundStatus.BOUNDED and (listed is None or not all(
+                isinstance(value, Instance) and value.kind.startswith(AGENTS) for _, value in members)):
+            # A participant agentlint cannot see may be a person, who would decide when to stop.
+            condition = Bound.unknown("the participants could not all be read; a person may be among them")
         if kind == GRAPH_FLOW and condition.status is not BoundStatus.BOUNDED and not self._graph_cycles(site):
             condition = Bound.unknown("a `GraphFlow` ends when its graph has no next agent; agentlint could not "
                                       "tell that this graph has a cycle")
@@ -204,10 +212,6 @@ class _Extraction:
     def _graph_cycles(self, site: CallSite) -> bool:
         found = find_argument(self.ctx, site.node, site.scope, "graph", 1)
         return isinstance(found, Given) and autogen_graphflow.cyclic(self.ctx, found.expr, found.scope)
-
-    def _is_instance(self, expr: cst.BaseExpression, scope: Scope, kind: str) -> bool:
-        value = self.ctx.evaluator.evaluate(expr, scope)
-        return isinstance(value, Instance) and value.kind == kind
 
     def _reference(self, expr: cst.BaseExpression, scope: Scope, kinds: frozenset[str]) -> str | None:
         value = self.ctx.evaluator.evaluate(expr, scope)
@@ -281,20 +285,18 @@ class _Extraction:
         return []
 
     def _reachable(self, expr: cst.Call, scope: Scope) -> bool | None:
-        """An ``ExternalTermination`` this module never ``.set()``s: ``False`` (it never fires) when no
-        other code can reach it, ``None`` when a module-level name or an attribute holds it, or its
-        function returns it or passes it to a call (other than as a team's ``termination_condition``)."""
+        """An ``ExternalTermination`` this module never ``.set()``s: ``False`` (it never fires) when its
+        name is used nowhere in its function but as a team's ``termination_condition``; ``None`` when a
+        module-level name or an attribute holds it, or the function uses it any other way (returns
+        it, hands it or its ``set`` to other code), since that code may set it."""
         name = self.ctx.facts.bound_names.get(id(expr))
         if name is None:
             return False
-        if name.startswith("self.") or scope.kind != "function":
+        if name.startswith("self.") or scope.kind != "function" or not isinstance(scope.node, cst.FunctionDef):
             return None
-        returned = [statement.value for statement in self.ctx.facts.returns.get(id(scope), []) if statement.value]
-        passed = [arg.value for site in self.ctx.facts.calls if site.scope is scope for arg in site.node.args
-                  if not (arg.keyword is not None and arg.keyword.value == "termination_condition")]
-        handed_out = any(_names(value, name) for value in returned) or any(
-            isinstance(value, cst.Name) and value.value == name for value in passed)
-        return None if handed_out else False
+        uses = _OtherUses(name)
+        scope.node.body.visit(uses)
+        return None if uses.found else False
 
     def _externals_set(self) -> set[int]:
         """``ExternalTermination()`` calls whose object some code in this module ``.set()``s."""
@@ -317,7 +319,8 @@ class _Extraction:
             if found is not None:
                 run, call = record_run(self.ctx, site, found[0], f"{found[1]}.{func.attr.value}")
                 facts.run_sites.append(run)
-                facts.calls.append(call)
+                if found[1] != FACTORY_TEAM:  # what a factory returns may be no team: no model work then
+                    facts.calls.append(call)
 
     def _run_target(self, site: CallSite, expr: cst.BaseExpression) -> tuple[str, str] | None:
         """(id, class) of the team or agent a ``run`` runs; a team built by a factory of this project in
@@ -331,17 +334,25 @@ class _Extraction:
             return (target, value.kind) if target is not None else None
         if of_project(self.ctx, value.kind) and any(
                 arg.keyword is not None and arg.keyword.value == "task" for arg in site.node.args):
-            return value.kind, f"{TEAMS}.Team"
+            return value.kind, FACTORY_TEAM
         return None
 
 
-def _names(expr: cst.BaseExpression, name: str) -> bool:
-    """Whether ``expr`` is the name, or a tuple/list display holding it (``return team, stop``)."""
-    if isinstance(expr, cst.Name):
-        return expr.value == name
-    if isinstance(expr, (cst.Tuple, cst.List)):
-        return any(_names(element.value, name) for element in expr.elements)
-    return False
+class _OtherUses(cst.CSTVisitor):
+    """Finds a name used other than as an assignment target or inside a ``termination_condition=``."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.found = False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        return not (node.keyword is not None and node.keyword.value == "termination_condition")
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> bool:
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.found |= node.value == self.name
 
 
 def extract(ctx: ExtractionContext) -> FrameworkFacts:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import yaml
 
+from agentlint import data
 from agentlint.findings import Location
 from agentlint.ir import Agent, Bound, BoundStatus, Provenance, Team
 from agentlint.python.autogen import ASSISTANT, CANONICAL, USER_PROXY, GRAPH_FLOW, NO_TURN_LIMIT, TEAM_KINDS, TOOL_ITERATIONS, TURN_DEFAULTS
@@ -45,8 +46,11 @@ class Components:
 
 
 def components(path: str, text: str) -> Components:
-    """Every team and assistant agent in a JSON file; nothing when the file cannot be composed."""
-    loader = yaml.SafeLoader(text.replace("\t", " "))  # a raw tab is only ever whitespace in valid JSON
+    """Every team and assistant agent in a JSON file of AutoGen components; nothing for other files
+    or when the file cannot be composed (composed rather than loaded: findings need positions)."""
+    if not data.AUTOGEN_COMPONENT.search(text):
+        return Components()
+    loader = data.YAML_LOADER(text.replace("\t", " "))  # a raw tab is only ever whitespace in valid JSON
     try:
         root = loader.get_single_node()
         if root is None:
@@ -85,17 +89,10 @@ class _Reader:
         return CANONICAL.get(value, value) if isinstance(value, str) else None
 
     def _value(self, node: yaml.Node | None) -> object:
-        if node is None:
-            return None
-        try:
-            return self.loader.construct_object(node, deep=True)
-        except yaml.YAMLError:
-            return None
+        return data.node_value(self.loader, node) if node is not None else None
 
     def _locate(self, start: yaml.Node, end: yaml.Node | None = None) -> Location:
-        end = end or start
-        return Location.at(self.path, start.start_mark.line + 1, start.start_mark.column + 1,
-                           end.end_mark.line + 1, end.end_mark.column + 1)
+        return data.span(self.path, start, end or start)
 
     def _anchor(self, node: yaml.MappingNode) -> Location:
         """A component's ``"provider": "..."`` line."""
