@@ -273,9 +273,9 @@ class _Extraction:
         location = self.ctx.locate(site.node)
         facts.run_sites.append(RunSite(id=f"{site.scope.qualname}->{target}.run", target=target, method="run",
                                        location=location, limits={"max_steps": limit}, framework=FRAMEWORK))
-        facts.calls.append(Call(id=f"{site.scope.qualname}->{RUN}", kind=CallKind.AGENT, target=RUN,
-                                scope=site.scope.qualname, location=location,
-                                timeout=_NO_RUN_TIME_LIMIT))
+        if target in self.ids.values():  # an imported name's ``run`` may be anything's: no model work assumed
+            facts.calls.append(Call(id=f"{site.scope.qualname}->{RUN}", kind=CallKind.AGENT, target=RUN,
+                                    scope=site.scope.qualname, location=location, timeout=_NO_RUN_TIME_LIMIT))
         task = argument(site.node, "task", 0)
         if task is None:
             return
