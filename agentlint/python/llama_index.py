@@ -378,17 +378,22 @@ def _workflow_classes(ctx: ExtractionContext) -> dict[str, _WorkflowClass]:
 
 def _handler_bound(ctx: ExtractionContext, site: CallSite) -> Bound | None:
     """A timeout wrapper around the run: the ``run(...)`` call itself inside ``asyncio.wait_for``/
-    ``asyncio.timeout``, or the handler it returns when every place awaits it under one."""
+    ``asyncio.timeout``, or the handler it returns when every place awaits it under one; unknown
+    when the handler leaves the function unawaited."""
     direct = wrapper_bound(ctx, site)
     if direct is not None or site.scope.kind != "function":
         return direct
     handler = ctx.facts.bound_names.get(id(site.node))
-    if handler is None or "." in handler:
+    if handler is None:
         return None
+    if "." in handler:
+        return Bound.unknown("the handler is kept on an object, and awaited where agentlint cannot follow it")
     finder = _HandlerAwaits(ctx, site.scope, handler)
     site.scope.node.visit(finder)  # type: ignore[union-attr]
+    if not finder.awaits:  # handed back to a caller, who may await it under a timeout
+        return Bound.unknown("the handler is awaited where agentlint cannot follow it")
     bounds = [wrapper_bound(ctx, CallSite(site.node, site.scope, wrappers)) for wrappers in finder.awaits]
-    return bounds[0] if bounds and all(bound is not None for bound in bounds) else None
+    return bounds[0] if all(bound is not None for bound in bounds) else None
 
 
 class _HandlerAwaits(cst.CSTVisitor):

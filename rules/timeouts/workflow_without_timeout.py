@@ -53,8 +53,8 @@ class WorkflowWithoutTimeout(GraphRule):
     unbounded default is reported only when this project runs it in the module that builds it, so one
     built in one module and run from another is not reported. Only `Workflow` subclasses defined in
     the module that constructs them are recognised. A handler counts as bounded when every `await` of
-    it in the function that starts the run is under a timeout; one returned to a caller is not
-    followed. A project with its own top-level `workflows` package shadows the framework, and the
+    it in the function that starts the run is under a timeout; one returned to a caller or kept on
+    an object is not followed, and its run is not reported. A project with its own top-level `workflows` package shadows the framework, and the
     rule then stays quiet about every LlamaIndex workflow in it.
     """
 
