@@ -53,7 +53,7 @@ from agentlint.python.context import ExtractionContext
 from agentlint.python.expressions import list_elements
 from agentlint.python.identities import object_id
 from agentlint.python.llama_index_steps import CONTEXT, STEP, step_fan_outs
-from agentlint.python.outputs import VALIDATORS
+from agentlint.python.run_outputs import sources
 from agentlint.python.scopes import Scope
 from agentlint.python.values import UNKNOWN, Instance, Literal
 
@@ -282,25 +282,23 @@ class _Extraction:
         self._hops(facts, agent_runs)
 
     def _hops(self, facts: FrameworkFacts, agent_runs: dict[int, _Built]) -> None:
-        """One agent's run result passed as another agent's ``user_msg``, directly or through names."""
+        """One agent's run result passed as another agent's ``user_msg`` (followed by ``run_outputs``)."""
+        producers = {key: built.id for key, built in agent_runs.items()}
         for site in self.ctx.facts.calls:
             consumer = agent_runs.get(id(site.node))
             message = argument(site.node, "user_msg", 0) if consumer is not None else None
             if consumer is None or message is None:
                 continue
-            inputs = _Inputs()
-            message.visit(inputs)
-            for name, validated in inputs.names:
-                producer = _producer(name, site.scope, agent_runs)
-                if producer is None or producer.id == consumer.id:
+            for source in dict.fromkeys(sources(self.ctx, message, site.scope, lambda call: producers.get(id(call)))):
+                if source.agent == consumer.id:
                     continue
-                hop_id = f"{producer.id}->{consumer.id}"
+                hop_id = f"{source.agent}->{consumer.id}"
                 taken = sum(1 for hop in facts.hops if hop.id.split("#")[0] == hop_id)
                 facts.hops.append(Hop(
-                    id=f"{hop_id}#{taken + 1}" if taken else hop_id, producer=producer.id, producer_agent=producer.id,
+                    id=f"{hop_id}#{taken + 1}" if taken else hop_id, producer=source.agent, producer_agent=source.agent,
                     consumer=consumer.id, consumer_agent=consumer.id, mechanism="run-output",
-                    location=self.ctx.locate(site.node), validated_by="model_validate" if validated else None,
-                    validated=True if validated else None,
+                    location=self.ctx.locate(site.node), validated_by=source.validated_by,
+                    validated=True if source.validated_by else None,
                 ))
 
     def _iterations(self, site: CallSite) -> Bound:
@@ -312,47 +310,6 @@ class _Extraction:
 
 def extract(ctx: ExtractionContext) -> FrameworkFacts:
     return _Extraction(ctx).run()
-
-
-class _Inputs(cst.CSTVisitor):
-    """The names a run's input is built from (through ``str()``, f-strings, attributes, operators),
-    each with whether it passes a pydantic validation on the way."""
-
-    def __init__(self) -> None:
-        self.names: list[tuple[str, bool]] = []
-        self._validating = 0
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.append((node.value, self._validating > 0))
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return False
-
-    def visit_Call(self, node: cst.Call) -> bool:
-        validating = isinstance(node.func, cst.Attribute) and node.func.attr.value in VALIDATORS
-        if isinstance(node.func, cst.Attribute):  # ``plan.model_dump_json()`` carries ``plan``
-            node.func.value.visit(self)
-        self._validating += validating
-        for arg in node.args:
-            arg.value.visit(self)
-        self._validating -= validating
-        return False
-
-
-def _producer(name: str, scope: Scope, agent_runs: dict[int, _Built], depth: int = 0) -> _Built | None:
-    """The agent whose run result a name holds: ``result = await agent.run(...)``, or the awaited
-    handler of ``handler = agent.run(...)``."""
-    bindings = scope.lookup(name)
-    if depth > 3 or len(bindings) != 1 or bindings[0].kind != "assign" or bindings[0].node is None:
-        return None
-    value = bindings[0].node
-    value = value.expression if isinstance(value, cst.Await) else value
-    if isinstance(value, cst.Call):
-        return agent_runs.get(id(value))
-    if isinstance(value, cst.Name):
-        return _producer(value.value, bindings[0].scope or scope, agent_runs, depth + 1)
-    return None
 
 
 # classes, steps and their fan-outs ------------------------------------------------------------------
