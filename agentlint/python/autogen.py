@@ -37,7 +37,7 @@ from agentlint.python.autogen_conditions import (
     with_people,
 )
 from agentlint.python.autogen_support import FRAMEWORK, default, record_run
-from agentlint.python.bounds import Given, code, find_argument, is_none, literal_string, numeric_limit, opaque_kwargs
+from agentlint.python.bounds import Given, code, find_argument, given_limit, is_none, literal_string, numeric_limit, opaque_kwargs
 from agentlint.python.clients import Catalog, ClientSpec, always
 from agentlint.python.collector import CallSite
 from agentlint.python.context import ExtractionContext
@@ -156,8 +156,8 @@ class _Extraction:
         return Agent(
             id=self.ids[id(site.node)], framework=FRAMEWORK, name=literal_string(self.ctx, given["name"]),
             location=self.ctx.locate(site.node), output_schema=output,
-            limits={"max_tool_iterations": numeric_limit(self.ctx, site.node, site.scope, "max_tool_iterations",
-                                                         TOOL_ITERATIONS)},
+            limits={"max_tool_iterations": given_limit(self.ctx, given["max_tool_iterations"], "max_tool_iterations",
+                                                       TOOL_ITERATIONS)},
             settings=tuple(name for name, found in given.items() if found is UNKNOWN or isinstance(found, Given)),
             complete=not opaque_kwargs(self.ctx, site.node, site.scope), tools=tuple(tools),
             delegates=tuple(tool_agents),
@@ -260,7 +260,7 @@ class _Extraction:
         if kind is not None and kind.startswith(f"{CONDITIONS}."):
             name = kind.rsplit(".", 1)[1]
             return leaf(name, bounding=self._bounding(expr, scope, name))
-        returned = self._factory_returns(kind)
+        returned = self.ctx.evaluator.factory_returns(kind)
         if returned:
             verdicts = [self._verdict(value, body, depth + 1) for value, body in returned]
             return verdicts[0] if all(verdict == verdicts[0] for verdict in verdicts) else None
@@ -276,13 +276,6 @@ class _Extraction:
                 return True
             return None
         return True
-
-    def _factory_returns(self, function: str | None) -> list[tuple[cst.BaseExpression, Scope]]:
-        """The returned expressions of a module-level function of this module (``def make_stop()``)."""
-        for scope in self.ctx.facts.definitions:
-            if scope.kind == "function" and scope.dotted == function and scope.parent is self.ctx.facts.module:
-                return [(ret.value, scope) for ret in self.ctx.facts.returns.get(id(scope), []) if ret.value is not None]
-        return []
 
     def _reachable(self, expr: cst.Call, scope: Scope) -> bool | None:
         """An ``ExternalTermination`` this module never ``.set()``s: ``False`` (it never fires) when its

@@ -14,7 +14,7 @@ import libcst as cst
 from agentlint.ir import Agent, BoundStatus, Team
 from agentlint.python.adapter import FrameworkFacts
 from agentlint.python.autogen_support import FRAMEWORK, default, record_run
-from agentlint.python.bounds import Given, find_argument, literal_string, numeric_limit, opaque_kwargs
+from agentlint.python.bounds import Given, find_argument, given_limit, literal_string, numeric_limit, opaque_kwargs
 from agentlint.python.collector import CallSite
 from agentlint.python.context import ExtractionContext
 from agentlint.python.identities import object_id
@@ -58,9 +58,8 @@ def extract(ctx: ExtractionContext) -> FrameworkFacts:
 
 
 def _agent(ctx: ExtractionContext, site: CallSite, agent_id: str) -> Agent:
-    replies = numeric_limit(ctx, site.node, site.scope, "max_consecutive_auto_reply", AUTO_REPLIES)
-    if replies.status is BoundStatus.UNBOUNDED:  # ``None`` means the default of 100
-        replies = AUTO_REPLIES
+    replies = given_limit(ctx, find_argument(ctx, site.node, site.scope, "max_consecutive_auto_reply"),
+                          "max_consecutive_auto_reply", AUTO_REPLIES, none_means=AUTO_REPLIES)  # ``None``: 100
     return Agent(id=agent_id, framework=FRAMEWORK, name=literal_string(ctx, find_argument(ctx, site.node, site.scope, "name", 0)),
                  location=ctx.locate(site.node), limits={"max_consecutive_auto_reply": replies},
                  complete=not opaque_kwargs(ctx, site.node, site.scope))

@@ -10,6 +10,11 @@ from agentlint.python.scopes import Scope
 _MAX_HOPS = 3
 
 
+def is_builtin_str(expr: cst.BaseExpression, scope: Scope) -> bool:
+    """``str`` itself, not shadowed: ``output_type=str`` (free text), ``str(result)``."""
+    return isinstance(expr, cst.Name) and expr.value == "str" and not scope.lookup("str")
+
+
 def single_assignment(expr: cst.BaseExpression, scope: Scope) -> tuple[cst.BaseExpression, Scope] | None:
     """The expression a name (or ``self.x``) is bound to, when it is bound exactly once."""
     if isinstance(expr, cst.Name):

@@ -72,6 +72,3 @@ def _union(annotation: cst.BaseExpression) -> list[cst.BaseExpression]:
     if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
         return [*_union(annotation.left), *_union(annotation.right)]
     return [annotation]
-
-
-# the run's own time bound ---------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from agentlint.python.bounds import (
 from agentlint.python.clients import Catalog
 from agentlint.python.collector import CallSite, argument
 from agentlint.python.context import ExtractionContext
-from agentlint.python.expressions import single_assignment
+from agentlint.python.expressions import is_builtin_str, single_assignment
 from agentlint.python.identities import object_id
 from agentlint.python.outputs import VALIDATORS
 from agentlint.python.scopes import Scope
@@ -57,11 +57,11 @@ _DEFAULT_TURNS = Bound(status=BoundStatus.BOUNDED, provenance=Provenance.DEFAULT
                        detail=f"the Agents SDK's default of {DEFAULT_MAX_TURNS} turns", value=DEFAULT_MAX_TURNS)
 _NO_RUN_TIMEOUT = Bound(status=BoundStatus.UNBOUNDED, provenance=Provenance.DEFAULT,
                         detail="`Runner.run` sets no time limit of its own")
-# What carries a run's reply on its result: the final output, a cast of it, or the whole history.
 GUARDRAIL_SETTINGS = ("input_guardrails", "output_guardrails")
 _PARALLEL_TOOLS = Bound(status=BoundStatus.UNBOUNDED, provenance=Provenance.DEFAULT,
                         detail="the SDK starts every function tool call of a turn at once")
 _SETTINGS_DECIDE = Bound.unknown("`model_settings` may turn parallel tool calls off")
+# What carries a run's reply on its result: the final output, or a cast of it.
 _OUTPUT_ATTRIBUTE, _OUTPUT_METHODS = "final_output", frozenset({"final_output_as"})
 _MAX_TRACE = 6
 
@@ -95,7 +95,7 @@ class _Extraction:
                 runs.append((site, callee))
         for site in agents:
             facts.agents.append(self._agent(site, facts))
-        for site, callee in runs:
+        for site, _ in runs:
             self.runs[id(site.node)] = self._reference(_agent_argument(site.node), site.scope)
         for site, callee in runs:
             self._run(site, callee, facts)
@@ -154,7 +154,7 @@ class _Extraction:
             return None, True
         expr, scope = found.expr, found.scope
         value = self.ctx.evaluator.evaluate(expr, scope)
-        if is_none(value) or (isinstance(expr, cst.Name) and expr.value == "str" and not scope.lookup("str")):
+        if is_none(value) or is_builtin_str(expr, scope):
             return None, True
         if isinstance(value, Instance) and value.kind == OUTPUT_SCHEMA:
             inner = argument(value.call, "output_type", 0)
@@ -269,7 +269,7 @@ class _Extraction:
 
     def _call_sources(self, call: cst.Call, scope: Scope, depth: int) -> list[_Source]:
         func = call.func
-        if isinstance(func, cst.Name) and func.value == "str" and not scope.lookup("str") and call.args:
+        if is_builtin_str(func, scope) and call.args:
             return self._sources(call.args[0].value, scope, depth)
         if not isinstance(func, cst.Attribute):
             return []

@@ -41,7 +41,7 @@ from agentlint.python.bounds import (
 from agentlint.python.clients import Catalog
 from agentlint.python.collector import CallSite, argument
 from agentlint.python.context import ExtractionContext
-from agentlint.python.expressions import single_assignment
+from agentlint.python.expressions import is_builtin_str, single_assignment
 from agentlint.python.identities import object_id
 from agentlint.python.outputs import VALIDATORS
 from agentlint.python.scopes import Scope
@@ -200,7 +200,7 @@ class _Extraction:
         found = find_argument(self.ctx, site.node, site.scope, "output_type")
         if found is UNKNOWN:
             return None, False
-        if not isinstance(found, Given) or _is_str(found.expr, found.scope):
+        if not isinstance(found, Given) or is_builtin_str(found.expr, found.scope):
             return None, True
         return self._qualified(found.expr, found.scope) or code(found.expr), True
 
@@ -306,7 +306,7 @@ class _Extraction:
                 yield from self._outputs(func.value, scope, validated_by, depth + 1)
                 if func.attr.value not in _PASSING_ARGUMENTS:
                     return
-            elif not (isinstance(func, cst.Name) and func.value == "str" and not scope.lookup("str")):
+            elif not is_builtin_str(func, scope):
                 return
             for arg in expr.args:
                 yield from self._outputs(arg.value, scope, validated_by, depth + 1)
@@ -324,7 +324,7 @@ class _Extraction:
     def _run_output_type(self, run: _Run) -> str | None:
         """A per-run ``output_type=`` other than ``str`` validates that run's output."""
         found = find_argument(self.ctx, run.site.node, run.site.scope, "output_type")
-        if not isinstance(found, Given) or _is_str(found.expr, found.scope) or is_none(
+        if not isinstance(found, Given) or is_builtin_str(found.expr, found.scope) or is_none(
                 self.ctx.evaluator.evaluate(found.expr, found.scope)):
             return None
         return self._qualified(found.expr, found.scope) or code(found.expr)
@@ -356,9 +356,6 @@ def _method(site: CallSite) -> str:
     assert isinstance(site.node.func, cst.Attribute)
     return site.node.func.attr.value
 
-
-def _is_str(expr: cst.BaseExpression, scope: Scope) -> bool:
-    return isinstance(expr, cst.Name) and expr.value == "str" and not scope.lookup("str")
 
 
 def _enclosing_tool(scope: Scope | None, tools: dict[str, list[str]]) -> str | None:

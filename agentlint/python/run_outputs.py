@@ -16,6 +16,7 @@ import libcst as cst
 
 from agentlint.python.bounds import code
 from agentlint.python.context import ExtractionContext
+from agentlint.python.expressions import is_builtin_str
 from agentlint.python.outputs import VALIDATORS
 from agentlint.python.scopes import Scope
 
@@ -54,7 +55,7 @@ def sources(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope,
     if agent is not None:
         return [Source(agent)]
     func = expr.func
-    if isinstance(func, cst.Name) and func.value == "str" and not scope.lookup("str") and expr.args:
+    if is_builtin_str(func, scope) and expr.args:
         return sources(ctx, expr.args[0].value, scope, run_of, deeper)
     if not isinstance(func, cst.Attribute):
         return []

@@ -102,6 +102,10 @@ class Evaluator:
             return self.qualified_name(wrapped.call.args[0].value, wrapped.scope)
         return qualified
 
+    def factory_returns(self, function: str | None) -> list[tuple[cst.BaseExpression, Scope]]:
+        """What a module-level function of this module returns (``def make_stop(): return A | B``)."""
+        return self._factories.get(function or "", [])
+
     def partial(self, call: cst.Call, scope: Scope) -> Instance | None:
         """The ``functools.partial(f, ...)`` a call goes through, if it does."""
         value = self.evaluate(call.func, scope)
