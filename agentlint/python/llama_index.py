@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from agentlint.ir import Agent, Bound, BoundStatus, Call, CallKind, Hop, Provenance, RunSite, Team
+from agentlint.ir import Agent, Bound, BoundStatus, Call, CallKind, Provenance, RunSite, Team
 from agentlint.python.adapter import FrameworkFacts
 from agentlint.python.bounds import (
     Given,
@@ -53,7 +53,7 @@ from agentlint.python.context import ExtractionContext
 from agentlint.python.expressions import list_elements
 from agentlint.python.identities import object_id
 from agentlint.python.llama_index_steps import CONTEXT, STEP, step_fan_outs
-from agentlint.python.run_outputs import sources
+from agentlint.python.run_outputs import add_hops, sources
 from agentlint.python.scopes import Scope
 from agentlint.python.values import UNKNOWN, Instance, Literal
 
@@ -289,17 +289,8 @@ class _Extraction:
             message = argument(site.node, "user_msg", 0) if consumer is not None else None
             if consumer is None or message is None:
                 continue
-            for source in dict.fromkeys(sources(self.ctx, message, site.scope, lambda call: producers.get(id(call)))):
-                if source.agent == consumer.id:
-                    continue
-                hop_id = f"{source.agent}->{consumer.id}"
-                taken = sum(1 for hop in facts.hops if hop.id.split("#")[0] == hop_id)
-                facts.hops.append(Hop(
-                    id=f"{hop_id}#{taken + 1}" if taken else hop_id, producer=source.agent, producer_agent=source.agent,
-                    consumer=consumer.id, consumer_agent=consumer.id, mechanism="run-output",
-                    location=self.ctx.locate(site.node), validated_by=source.validated_by,
-                    validated=True if source.validated_by else None,
-                ))
+            found = sources(self.ctx, message, site.scope, lambda call: producers.get(id(call)))
+            add_hops(facts.hops, found, consumer.id, self.ctx.locate(site.node))
 
     def _iterations(self, site: CallSite) -> Bound:
         if find_argument(self.ctx, site.node, site.scope, "start_event") is not None:

@@ -13,7 +13,6 @@ without ``output_type`` (or with ``str``) returns unvalidated text as ``final_ou
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import libcst as cst
 
@@ -35,6 +34,7 @@ from agentlint.python.context import ExtractionContext
 from agentlint.python.expressions import is_builtin_str, single_assignment
 from agentlint.python.identities import object_id
 from agentlint.python.outputs import VALIDATORS
+from agentlint.python.run_outputs import Source, add_hops
 from agentlint.python.scopes import Scope
 from agentlint.python.values import UNKNOWN, Instance, ModuleRef
 
@@ -64,14 +64,6 @@ _SETTINGS_DECIDE = Bound.unknown("`model_settings` may turn parallel tool calls 
 # What carries a run's reply on its result: the final output, or a cast of it.
 _OUTPUT_ATTRIBUTE, _OUTPUT_METHODS = "final_output", frozenset({"final_output_as"})
 _MAX_TRACE = 6
-
-
-@dataclass(frozen=True)
-class _Source:
-    """A run whose output an expression carries, and the schema check it passed on the way, if any."""
-
-    agent: str
-    validated_by: str | None = None
 
 
 class _Extraction:
@@ -223,14 +215,7 @@ class _Extraction:
             return
         # An agent continuing its own conversation is no hop; a whole conversation handed on
         # (``result.to_input_list()``) is a handoff, which AGL203 leaves alone.
-        for source in dict.fromkeys(source for source in self._sources(given, site.scope) if source.agent != agent):
-            hop_id = f"{scope}:{source.agent}->{agent}"
-            taken = sum(hop.id.split("#")[0] == hop_id for hop in facts.hops)
-            facts.hops.append(Hop(
-                id=f"{hop_id}#{taken + 1}" if taken else hop_id, producer=source.agent, producer_agent=source.agent,
-                consumer=agent, consumer_agent=agent, mechanism="run-output", location=location,
-                validated_by=source.validated_by, validated=True if source.validated_by else None,
-            ))
+        add_hops(facts.hops, self._sources(given, site.scope), agent, location, prefix=f"{scope}:")
 
     def _max_turns(self, call: cst.Call, scope: Scope, *, none_is_default: bool = False) -> Bound:
         """``max_turns=`` of a run: the SDK's 10 when absent, no limit at all when ``None`` (except on
@@ -238,7 +223,7 @@ class _Extraction:
         return given_limit(self.ctx, find_argument(self.ctx, call, scope, "max_turns"), "max_turns", _DEFAULT_TURNS,
                            none_means=_DEFAULT_TURNS if none_is_default else None)
 
-    def _sources(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> list[_Source]:
+    def _sources(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> list[Source]:
         """The runs whose output an expression carries: ``result.final_output`` (also inside an
         f-string, a concatenation, ``str(...)`` or a name bound to it), ``final_output_as(...)``,
         marked as validated when it went through ``Model.model_validate(...)`` or a ``TypeAdapter``."""
@@ -267,7 +252,7 @@ class _Extraction:
             return self._sources(*bound, deeper) if bound is not None else []
         return []
 
-    def _call_sources(self, call: cst.Call, scope: Scope, depth: int) -> list[_Source]:
+    def _call_sources(self, call: cst.Call, scope: Scope, depth: int) -> list[Source]:
         func = call.func
         if is_builtin_str(func, scope) and call.args:
             return self._sources(call.args[0].value, scope, depth)
@@ -277,7 +262,7 @@ class _Extraction:
             return self._run_output(func.value, scope)
         if func.attr.value in VALIDATORS and call.args:
             schema = self._schema_of(func.value, scope)
-            return [_Source(source.agent, source.validated_by or schema)
+            return [Source(source.agent, source.validated_by or schema)
                     for source in self._sources(call.args[0].value, scope, depth)]
         return self._sources(func.value, scope, depth)  # a method of the value: ``plan.model_dump_json()``
 
@@ -287,13 +272,13 @@ class _Extraction:
             validator = validator.args[0].value
         return self.ctx.evaluator.qualified_name(validator, scope) or code(validator)
 
-    def _run_output(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> list[_Source]:
+    def _run_output(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> list[Source]:
         """The run whose result ``expr`` is (``result`` bound to ``await Runner.run(planner, q)``)."""
         if isinstance(expr, cst.Await):
             expr = expr.expression
         if isinstance(expr, cst.Call):
             agent = self.runs.get(id(expr))
-            return [_Source(agent)] if agent is not None else []
+            return [Source(agent)] if agent is not None else []
         bound = single_assignment(expr, scope) if depth < _MAX_TRACE else None
         return self._run_output(*bound, depth + 1) if bound is not None else []
 

@@ -44,6 +44,7 @@ from agentlint.python.context import ExtractionContext
 from agentlint.python.expressions import is_builtin_str, single_assignment
 from agentlint.python.identities import object_id
 from agentlint.python.outputs import VALIDATORS
+from agentlint.python.run_outputs import Source, add_hops
 from agentlint.python.scopes import Scope
 from agentlint.python.values import UNKNOWN, Instance, ModuleRef
 
@@ -113,7 +114,8 @@ class _Extraction:
             facts.run_sites.append(self._run_site(site, agent, timeout))
             if agent in caps:  # built here, so certainly an agent: model work for the fan-out and loop rules
                 facts.calls.append(self._call(site, timeout, caps[agent]))
-        facts.hops = [hop for run in self.runs.values() for hop in self._hops(run)]
+        for run in self.runs.values():
+            self._hops(run, facts.hops)
         parents: dict[str, list[str]] = {}  # tool function -> the agents it is registered on
         for agent, owned in tools.items():
             for tool in owned:
@@ -256,18 +258,14 @@ class _Extraction:
         return numeric_limit(self.ctx, value.call, value.scope, "request_limit", _DEFAULT_REQUESTS)
 
     # hops: one run's output in another run's prompt ---------------------------------------------
-    def _hops(self, consumer: _Run) -> Iterator[Hop]:
+    def _hops(self, consumer: _Run, hops: list[Hop]) -> None:
         prompt = argument(consumer.site.node, "user_prompt", 0)
         if prompt is None:
             return
-        for producer, validated_by in self._outputs(prompt, consumer.site.scope, None, 0):
-            schema = validated_by or self._run_output_type(producer)
-            yield Hop(
-                id=f"{consumer.site.scope.qualname}:{producer.agent}->{consumer.agent}", producer=producer.agent,
-                producer_agent=producer.agent, consumer=consumer.agent, consumer_agent=consumer.agent,
-                mechanism="run-output", location=self.ctx.locate(consumer.site.node),
-                validated_by=schema, validated=True if schema else None,
-            )
+        found = [Source(producer.agent, validated_by or self._run_output_type(producer))
+                 for producer, validated_by in self._outputs(prompt, consumer.site.scope, None, 0)]
+        add_hops(hops, found, consumer.agent, self.ctx.locate(consumer.site.node),
+                 prefix=f"{consumer.site.scope.qualname}:")
 
     def _outputs(
         self, expr: cst.BaseExpression, scope: Scope, validated_by: str | None, depth: int

@@ -9,11 +9,13 @@ marks the output validated by that schema. Anything else carries nothing agentli
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import libcst as cst
 
+from agentlint.findings import Location
+from agentlint.ir import Hop
 from agentlint.python.bounds import code
 from agentlint.python.context import ExtractionContext
 from agentlint.python.expressions import is_builtin_str
@@ -27,6 +29,23 @@ _MAX_DEPTH = 6
 class Source:
     agent: str  # the id of the agent whose run produced the value
     validated_by: str | None = None
+
+
+def add_hops(hops: list[Hop], found: Iterable[Source], consumer: str, location: Location, prefix: str = "") -> None:
+    """A ``run-output`` hop from each distinct source to ``consumer`` (none from the consumer's own
+    earlier run: an agent continuing its conversation). Ids are ``{prefix}{producer}->{consumer}``,
+    with ``#2``, ``#3``... when the same pair hops again, so that each stays unique; ``validated`` is
+    left to assembly unless a schema check was seen on the way."""
+    for source in dict.fromkeys(found):
+        if source.agent == consumer:
+            continue
+        hop_id = f"{prefix}{source.agent}->{consumer}"
+        taken = sum(hop.id.split("#")[0] == hop_id for hop in hops)
+        hops.append(Hop(
+            id=f"{hop_id}#{taken + 1}" if taken else hop_id, producer=source.agent, producer_agent=source.agent,
+            consumer=consumer, consumer_agent=consumer, mechanism="run-output", location=location,
+            validated_by=source.validated_by, validated=True if source.validated_by else None,
+        ))
 
 
 def sources(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope,

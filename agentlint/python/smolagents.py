@@ -45,7 +45,7 @@ from agentlint.python.context import ExtractionContext
 from agentlint.python.expressions import list_elements
 from agentlint.python.http import httpx_timeout
 from agentlint.python.identities import object_id, of_project
-from agentlint.python.run_outputs import sources
+from agentlint.python.run_outputs import add_hops, sources
 from agentlint.python.scopes import Scope
 from agentlint.python.values import UNKNOWN, DictValue, Instance, Literal, ModuleRef
 
@@ -279,16 +279,8 @@ class _Extraction:
         task = argument(site.node, "task", 0)
         if task is None:
             return
-        for source in dict.fromkeys(sources(self.ctx, task, site.scope, lambda call: self.runs.get(id(call)))):
-            if source.agent == target:
-                continue
-            hop_id = f"{site.scope.qualname}:{source.agent}->{target}"
-            taken = sum(hop.id.split("#")[0] == hop_id for hop in facts.hops)
-            facts.hops.append(Hop(
-                id=f"{hop_id}#{taken + 1}" if taken else hop_id, producer=source.agent, producer_agent=source.agent,
-                consumer=target, consumer_agent=target, mechanism="run-output", location=self.ctx.locate(task),
-                validated_by=source.validated_by, validated=True if source.validated_by else None,
-            ))
+        found = sources(self.ctx, task, site.scope, lambda call: self.runs.get(id(call)))
+        add_hops(facts.hops, found, target, self.ctx.locate(task), prefix=f"{site.scope.qualname}:")
 
 
 def _agent_subclasses(ctx: ExtractionContext) -> frozenset[str]:
