@@ -33,8 +33,7 @@ from agentlint.python.collector import CallSite, argument
 from agentlint.python.context import ExtractionContext
 from agentlint.python.expressions import is_builtin_str, single_assignment
 from agentlint.python.identities import object_id
-from agentlint.python.outputs import VALIDATORS
-from agentlint.python.run_outputs import Source, add_hops
+from agentlint.python.run_outputs import Source, add_hops, sources
 from agentlint.python.scopes import Scope
 from agentlint.python.values import UNKNOWN, Instance, ModuleRef
 
@@ -215,7 +214,8 @@ class _Extraction:
             return
         # An agent continuing its own conversation is no hop; a whole conversation handed on
         # (``result.to_input_list()``) is a handoff, which AGL203 leaves alone.
-        add_hops(facts.hops, self._sources(given, site.scope), agent, location, prefix=f"{scope}:")
+        add_hops(facts.hops, sources(self.ctx, given, site.scope, output_of=self._final_output), agent, location,
+                 prefix=f"{scope}:")
 
     def _max_turns(self, call: cst.Call, scope: Scope, *, none_is_default: bool = False) -> Bound:
         """``max_turns=`` of a run: the SDK's 10 when absent, no limit at all when ``None`` (except on
@@ -223,54 +223,15 @@ class _Extraction:
         return given_limit(self.ctx, find_argument(self.ctx, call, scope, "max_turns"), "max_turns", _DEFAULT_TURNS,
                            none_means=_DEFAULT_TURNS if none_is_default else None)
 
-    def _sources(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> list[Source]:
-        """The runs whose output an expression carries: ``result.final_output`` (also inside an
-        f-string, a concatenation, ``str(...)`` or a name bound to it), ``final_output_as(...)``,
-        marked as validated when it went through ``Model.model_validate(...)`` or a ``TypeAdapter``."""
-        if depth > _MAX_TRACE:
-            return []
-        deeper = depth + 1
-        if isinstance(expr, cst.Await):
-            return self._sources(expr.expression, scope, deeper)
-        if isinstance(expr, cst.FormattedString):
-            return [source for part in expr.parts if isinstance(part, cst.FormattedStringExpression)
-                    for source in self._sources(part.expression, scope, deeper)]
-        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
-            return self._sources(expr.left, scope, deeper) + self._sources(expr.right, scope, deeper)
-        if isinstance(expr, (cst.List, cst.Tuple)):
-            return [source for element in expr.elements for source in self._sources(element.value, scope, deeper)]
-        if isinstance(expr, cst.Attribute):
-            if expr.attr.value == _OUTPUT_ATTRIBUTE:
-                return self._run_output(expr.value, scope)
-            return self._sources(expr.value, scope, deeper)
-        if isinstance(expr, cst.Subscript):
-            return self._sources(expr.value, scope, deeper)
-        if isinstance(expr, cst.Call):
-            return self._call_sources(expr, scope, deeper)
-        if isinstance(expr, cst.Name):
-            bound = single_assignment(expr, scope)
-            return self._sources(*bound, deeper) if bound is not None else []
-        return []
-
-    def _call_sources(self, call: cst.Call, scope: Scope, depth: int) -> list[Source]:
-        func = call.func
-        if is_builtin_str(func, scope) and call.args:
-            return self._sources(call.args[0].value, scope, depth)
-        if not isinstance(func, cst.Attribute):
-            return []
-        if func.attr.value in _OUTPUT_METHODS:
-            return self._run_output(func.value, scope)
-        if func.attr.value in VALIDATORS and call.args:
-            schema = self._schema_of(func.value, scope)
-            return [Source(source.agent, source.validated_by or schema)
-                    for source in self._sources(call.args[0].value, scope, depth)]
-        return self._sources(func.value, scope, depth)  # a method of the value: ``plan.model_dump_json()``
-
-    def _schema_of(self, validator: cst.BaseExpression, scope: Scope) -> str:
-        """``Plan`` in ``Plan.model_validate`` and in ``TypeAdapter(Plan).validate_python``."""
-        if isinstance(validator, cst.Call) and validator.args:
-            validator = validator.args[0].value
-        return self.ctx.evaluator.qualified_name(validator, scope) or code(validator)
+    def _final_output(self, expr: cst.BaseExpression, scope: Scope) -> list[Source] | None:
+        """``result.final_output`` and ``result.final_output_as(...)``, for ``run_outputs.sources``:
+        the output of the run ``result`` holds. Anything else read off a result (its whole history,
+        ``to_input_list()``) is not its output."""
+        if isinstance(expr, cst.Attribute) and expr.attr.value == _OUTPUT_ATTRIBUTE:
+            return self._run_output(expr.value, scope)
+        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value in _OUTPUT_METHODS:
+            return self._run_output(expr.func.value, scope)
+        return None
 
     def _run_output(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> list[Source]:
         """The run whose result ``expr`` is (``result`` bound to ``await Runner.run(planner, q)``)."""

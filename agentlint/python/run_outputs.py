@@ -1,8 +1,9 @@
 """Which agent runs' output an expression carries: the building block of ``run-output`` hops, where
 the result of one run becomes the task of another (``writer.run(f"Notes: {researcher.run(q)}")``).
 
-Followed: the run call itself (awaited or not), a name bound to it once, an attribute or item of it
-(``result.output``), f-strings, ``+`` concatenation, ``str(...)`` and methods called on it; a pass
+Followed: the run call itself (awaited or not) or what an adapter says holds a run's output, a name
+bound to it once, an attribute or item of it (``result.output``), f-strings, ``+`` concatenation, list
+and tuple displays, ``str(...)`` and methods called on it; a pass
 through a schema check (``Plan.model_validate_json(...)``, ``TypeAdapter(Plan).validate_python``)
 marks the output validated by that schema. Anything else carries nothing agentlint can name.
 """
@@ -18,7 +19,7 @@ from agentlint.findings import Location
 from agentlint.ir import Hop
 from agentlint.python.bounds import code
 from agentlint.python.context import ExtractionContext
-from agentlint.python.expressions import is_builtin_str
+from agentlint.python.expressions import is_builtin_str, single_assignment
 from agentlint.python.outputs import VALIDATORS
 from agentlint.python.scopes import Scope
 
@@ -48,26 +49,38 @@ def add_hops(hops: list[Hop], found: Iterable[Source], consumer: str, location: 
         ))
 
 
-def sources(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope,
-            run_of: Callable[[cst.Call], str | None], depth: int = 0) -> list[Source]:
-    """``run_of`` names the agent a call runs, or ``None`` for any other call."""
+RunOf = Callable[[cst.Call], "str | None"]
+OutputOf = Callable[[cst.BaseExpression, Scope], "list[Source] | None"]
+
+
+def sources(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope, run_of: RunOf = lambda call: None,
+            output_of: OutputOf | None = None, depth: int = 0) -> list[Source]:
+    """``run_of`` names the agent a call runs, where the run call itself is the output (smolagents);
+    ``output_of`` answers for an expression that reads a run's output off its result object
+    (``result.final_output``), or ``None`` to let the trail go on."""
     if depth > _MAX_DEPTH:
         return []
-    deeper = depth + 1
+    answered = output_of(expr, scope) if output_of is not None else None
+    if answered is not None:
+        return answered
+
+    def follow(inner: cst.BaseExpression, inner_scope: Scope = scope) -> list[Source]:
+        return sources(ctx, inner, inner_scope, run_of, output_of, depth + 1)
+
     if isinstance(expr, cst.Await):
-        return sources(ctx, expr.expression, scope, run_of, deeper)
+        return follow(expr.expression)
     if isinstance(expr, cst.FormattedString):
         return [found for part in expr.parts if isinstance(part, cst.FormattedStringExpression)
-                for found in sources(ctx, part.expression, scope, run_of, deeper)]
+                for found in follow(part.expression)]
     if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
-        return sources(ctx, expr.left, scope, run_of, deeper) + sources(ctx, expr.right, scope, run_of, deeper)
+        return follow(expr.left) + follow(expr.right)
+    if isinstance(expr, (cst.List, cst.Tuple)):
+        return [found for element in expr.elements for found in follow(element.value)]
     if isinstance(expr, (cst.Attribute, cst.Subscript)):
-        return sources(ctx, expr.value, scope, run_of, deeper)
+        return follow(expr.value)
     if isinstance(expr, cst.Name):
-        bindings = scope.lookup(expr.value)
-        if len(bindings) == 1 and bindings[0].kind == "assign" and bindings[0].node is not None:
-            return sources(ctx, bindings[0].node, bindings[0].scope or scope, run_of, deeper)
-        return []
+        bound = single_assignment(expr, scope)
+        return follow(*bound) if bound is not None else []
     if not isinstance(expr, cst.Call):
         return []
     agent = run_of(expr)
@@ -75,14 +88,13 @@ def sources(ctx: ExtractionContext, expr: cst.BaseExpression, scope: Scope,
         return [Source(agent)]
     func = expr.func
     if is_builtin_str(func, scope) and expr.args:
-        return sources(ctx, expr.args[0].value, scope, run_of, deeper)
+        return follow(expr.args[0].value)
     if not isinstance(func, cst.Attribute):
         return []
     if func.attr.value in VALIDATORS and expr.args:
         schema = _schema(ctx, func.value, scope)
-        return [Source(found.agent, found.validated_by or schema)
-                for found in sources(ctx, expr.args[0].value, scope, run_of, deeper)]
-    return sources(ctx, func.value, scope, run_of, deeper)  # a method of the value: ``answer.strip()``
+        return [Source(found.agent, found.validated_by or schema) for found in follow(expr.args[0].value)]
+    return follow(func.value)  # a method of the value: ``answer.strip()``
 
 
 def _schema(ctx: ExtractionContext, validator: cst.BaseExpression, scope: Scope) -> str:
