@@ -327,7 +327,7 @@ def _workflow_classes(ctx: ExtractionContext) -> dict[str, _WorkflowClass]:
 def _handler_bound(ctx: ExtractionContext, site: CallSite) -> Bound | None:
     """A timeout wrapper around the run: the ``run(...)`` call itself inside ``asyncio.wait_for``/
     ``asyncio.timeout``, or the handler it returns when every place awaits it under one; unknown
-    when the handler leaves the function unawaited."""
+    when the handler leaves the function (returned, handed to other code)."""
     direct = wrapper_bound(ctx, site)
     if direct is not None or site.scope.kind != "function":
         return direct
@@ -336,12 +336,25 @@ def _handler_bound(ctx: ExtractionContext, site: CallSite) -> Bound | None:
         return None
     if "." in handler:
         return Bound.unknown("the handler is kept on an object, and awaited where agentlint cannot follow it")
+    if _escapes(ctx, site.scope, handler):
+        return Bound.unknown("the handler is handed to other code, which may await it under a timeout")
     finder = _HandlerAwaits(ctx, site.scope, handler)
     site.scope.node.visit(finder)  # type: ignore[union-attr]
-    if not finder.awaits:  # handed back to a caller, who may await it under a timeout
-        return Bound.unknown("the handler is awaited where agentlint cannot follow it")
     bounds = [wrapper_bound(ctx, CallSite(site.node, site.scope, wrappers)) for wrappers in finder.awaits]
-    return bounds[0] if all(bound is not None for bound in bounds) else None
+    return bounds[0] if bounds and all(bound is not None for bound in bounds) else None
+
+
+def _escapes(ctx: ExtractionContext, scope: Scope, handler: str) -> bool:
+    """The handler leaves the function: returned, or passed to a call other than a timeout wrapper."""
+    def named(expr: cst.BaseExpression | None) -> bool:
+        if isinstance(expr, (cst.Tuple, cst.List, cst.Dict)):  # ``return {"handler": handler}``
+            return re.search(rf"\b{re.escape(handler)}\b", cst.Module(body=[]).code_for_node(expr)) is not None
+        return isinstance(expr, cst.Name) and expr.value == handler
+
+    if any(named(statement.value) for statement in ctx.facts.returns.get(id(scope), [])):
+        return True
+    return any(site.scope is scope and ctx.evaluator.callee(site.node, site.scope) not in TIMEOUT_WRAPPERS
+               and any(named(arg.value) for arg in site.node.args) for site in ctx.facts.calls)
 
 
 class _HandlerAwaits(cst.CSTVisitor):
